@@ -1,0 +1,1 @@
+export { type BrokerConfig, buildApp } from './buildApp.js';

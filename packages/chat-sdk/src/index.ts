@@ -1,0 +1,1 @@
+export { ChatError, type ChatErrorCode, isChatError } from './ChatError.js';

@@ -1,0 +1,1 @@
+export { ChatErrorNotice, type ChatErrorNoticeProps } from './ChatErrorNotice.js';

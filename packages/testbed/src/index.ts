@@ -1,0 +1,16 @@
+export { defaultCacheDir } from './cacheDir.js';
+export { chromiumArgs, chromiumExecutablePath, chromiumLaunchOptions } from './chromium.js';
+export { freePort } from './freePort.js';
+export type { DatabaseConfig } from './homeserverConfig.js';
+export { type InstallSynapseOptions, installSynapse, type SynapseInstall } from './installSynapse.js';
+export { prepareTestbed } from './prepareTestbed.js';
+export type { RateLimitProfile } from './rateLimits.js';
+export { pingRedis, type RedisMode } from './redis.js';
+export { type RegisteredUser, registerWithSharedSecret } from './registerAdmin.js';
+export {
+  type AppServiceRegistration,
+  startTestbed,
+  type Testbed,
+  type TestbedOptions,
+} from './startTestbed.js';
+export { TestbedError, type TestbedErrorCode } from './TestbedError.js';
