@@ -5,7 +5,7 @@ export type { DatabaseConfig } from './homeserverConfig.js';
 export { type InstallSynapseOptions, installSynapse, type SynapseInstall } from './installSynapse.js';
 export { prepareTestbed } from './prepareTestbed.js';
 export type { RateLimitProfile } from './rateLimits.js';
-export { pingRedis, type RedisMode } from './redis.js';
+export { pingRedis, type RedisHandle, type RedisMode, redactUrl, resolveRedis } from './redis.js';
 export { type RegisteredUser, registerWithSharedSecret } from './registerAdmin.js';
 export {
   type AppServiceRegistration,

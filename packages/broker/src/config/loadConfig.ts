@@ -1,0 +1,239 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import type { HostKeySource, IdentityConfig } from '../identity/index.js';
+import type { CipherKey } from '../session/TokenCipher.js';
+
+export interface BrokerConfig {
+  host: string;
+  port: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  nodeEnv: string;
+  bodyLimitBytes: number;
+  corsOrigins: string[];
+  matrix: {
+    /** Where the broker reaches Synapse. */
+    homeserverUrl: string;
+    /** What browsers are told to use. */
+    publicHomeserverUrl: string;
+    serverName: string;
+    localpartPrefix: string;
+    adminToken: Secret;
+    asToken: Secret;
+  };
+  /** Absent in dev identity mode, where the broker verifies the tokens it signs. */
+  identity: IdentityConfig | undefined;
+  devIdentity: { enabled: boolean; issuer: string; audience: string };
+  hostTokenCookie: string | undefined;
+  store: { kind: 'memory' } | { kind: 'redis'; url: string; keyPrefix: string };
+  tokenKeys: CipherKey[];
+  sessions: { maxDevicesPerUser: number; minRemainingMs: number };
+}
+
+/** A secret given inline or as a file; files are re-read on reload (ops rotate them in place). */
+export interface Secret {
+  read(): string;
+  source: 'env' | 'file';
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`invalid broker configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => ['true', '1', 'yes'].includes(value));
+const list = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
+const url = z.url({ protocol: /^https?$/ });
+
+const schema = z.object({
+  NODE_ENV: z.string().default('development'),
+  BROKER_HOST: z.string().default('127.0.0.1'),
+  BROKER_PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  BROKER_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BROKER_BODY_LIMIT: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
+  BROKER_CORS_ORIGINS: list.default([]),
+  MATRIX_HOMESERVER_URL: url,
+  MATRIX_PUBLIC_HOMESERVER_URL: url.optional(),
+  MATRIX_SERVER_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'a server name such as chat.example.org'),
+  BROKER_LOCALPART_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9.-]*_?$/, 'lowercase letters, digits, . and -, optionally ending in _')
+    .default('om_'),
+  SYNAPSE_ADMIN_TOKEN: z.string().min(1).optional(),
+  SYNAPSE_ADMIN_TOKEN_FILE: z.string().min(1).optional(),
+  MATRIX_AS_TOKEN: z.string().min(1).optional(),
+  MATRIX_AS_TOKEN_FILE: z.string().min(1).optional(),
+  HOST_JWT_JWKS_URL: url.optional(),
+  HOST_JWT_PUBLIC_KEY: z.string().optional(),
+  HOST_JWT_PUBLIC_KEY_FILE: z.string().optional(),
+  HOST_JWT_SECRET: z.string().optional(),
+  HOST_JWT_ALGORITHMS: list.optional(),
+  HOST_JWT_ISSUER: z.string().min(1).optional(),
+  HOST_JWT_AUDIENCE: z.string().min(1).optional(),
+  HOST_JWT_CLOCK_TOLERANCE: z.coerce.number().int().min(0).max(300).default(30),
+  HOST_JWT_COOKIE: z
+    .string()
+    .regex(/^[\w.-]+$/)
+    .optional(),
+  HOST_CLAIM_USER_ID: z.string().min(1).default('sub'),
+  HOST_CLAIM_DISPLAY_NAME: z.string().min(1).default('name'),
+  HOST_CLAIM_AVATAR: z.string().min(1).default('picture'),
+  BROKER_DEV_IDENTITY: bool.default(false),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  BROKER_REDIS_PREFIX: z.string().default('om:'),
+  BROKER_TOKEN_KEYS: z.string().optional(),
+  BROKER_MAX_DEVICES_PER_USER: z.coerce.number().int().min(1).max(100).default(10),
+  BROKER_TOKEN_MIN_REMAINING_SECONDS: z.coerce.number().int().min(0).default(60),
+});
+
+function secret(
+  problems: string[],
+  name: string,
+  inline: string | undefined,
+  file: string | undefined,
+): Secret {
+  if (inline && file) problems.push(`set ${name} or ${name}_FILE, not both`);
+  if (file) {
+    const read = () => readFileSync(file, 'utf8').trim();
+    try {
+      if (!read()) problems.push(`${name}_FILE ${file} is empty`);
+    } catch {
+      problems.push(`${name}_FILE ${file} cannot be read`);
+    }
+    return { read, source: 'file' };
+  }
+  if (!inline) problems.push(`${name} (or ${name}_FILE) is required`);
+  return { read: () => inline ?? '', source: 'env' };
+}
+
+/** `kid:base64key,kid2:base64key`, newest first; a memory store may do with a key made at boot. */
+function tokenKeys(problems: string[], value: string | undefined, durable: boolean): CipherKey[] {
+  if (!value) {
+    if (durable) problems.push('BROKER_TOKEN_KEYS is required with REDIS_URL (tokens are encrypted at rest)');
+    return [{ id: 'boot', key: randomBytes(32) }];
+  }
+  return value.split(',').flatMap((entry) => {
+    const [id, b64] = entry.trim().split(':');
+    const key = Buffer.from(b64 ?? '', 'base64');
+    if (!id || key.length !== 32) {
+      problems.push('BROKER_TOKEN_KEYS entries must be kid:<32 bytes in base64>');
+      return [];
+    }
+    return [{ id, key }];
+  });
+}
+
+function hostKey(problems: string[], env: z.infer<typeof schema>): HostKeySource | undefined {
+  const pem = env.HOST_JWT_PUBLIC_KEY_FILE
+    ? (() => {
+        try {
+          return readFileSync(env.HOST_JWT_PUBLIC_KEY_FILE, 'utf8');
+        } catch {
+          problems.push(`HOST_JWT_PUBLIC_KEY_FILE ${env.HOST_JWT_PUBLIC_KEY_FILE} cannot be read`);
+          return undefined;
+        }
+      })()
+    : env.HOST_JWT_PUBLIC_KEY;
+  const given = [env.HOST_JWT_JWKS_URL, pem, env.HOST_JWT_SECRET].filter(Boolean).length;
+  if (given !== 1) {
+    problems.push('set exactly one of HOST_JWT_JWKS_URL, HOST_JWT_PUBLIC_KEY(_FILE) or HOST_JWT_SECRET');
+    return undefined;
+  }
+  const algorithms = env.HOST_JWT_ALGORITHMS ?? ['RS256'];
+  if (algorithms.some((alg) => alg.toLowerCase() === 'none' || alg.startsWith('HS'))) {
+    problems.push(
+      'HOST_JWT_ALGORITHMS may list only asymmetric algorithms (HS256 comes with HOST_JWT_SECRET)',
+    );
+  }
+  if (env.HOST_JWT_JWKS_URL) return { kind: 'jwks', url: env.HOST_JWT_JWKS_URL, algorithms };
+  if (pem) return { kind: 'publicKey', pem, algorithms };
+  const secretValue = env.HOST_JWT_SECRET ?? '';
+  if (Buffer.byteLength(secretValue) < 32) {
+    problems.push('HOST_JWT_SECRET must be at least 32 bytes');
+    return undefined;
+  }
+  return { kind: 'hs256', secret: secretValue };
+}
+
+/** Reads and validates the environment once, at boot; every problem is reported at once. */
+export function loadConfig(rawEnv: Record<string, string | undefined> = process.env): BrokerConfig {
+  const parsed = schema.safeParse(rawEnv);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const env = parsed.data;
+  const problems: string[] = [];
+  const adminToken = secret(
+    problems,
+    'SYNAPSE_ADMIN_TOKEN',
+    env.SYNAPSE_ADMIN_TOKEN,
+    env.SYNAPSE_ADMIN_TOKEN_FILE,
+  );
+  const asToken = secret(problems, 'MATRIX_AS_TOKEN', env.MATRIX_AS_TOKEN, env.MATRIX_AS_TOKEN_FILE);
+
+  const issuer = env.HOST_JWT_ISSUER ?? 'openmeet-dev';
+  const audience = env.HOST_JWT_AUDIENCE ?? 'openmeet-chat';
+  let identity: IdentityConfig | undefined;
+  if (env.BROKER_DEV_IDENTITY) {
+    if (env.NODE_ENV === 'production')
+      problems.push('BROKER_DEV_IDENTITY is refused when NODE_ENV=production');
+  } else {
+    if (!env.HOST_JWT_ISSUER) problems.push('HOST_JWT_ISSUER is required');
+    if (!env.HOST_JWT_AUDIENCE) problems.push('HOST_JWT_AUDIENCE is required');
+    const key = hostKey(problems, env);
+    if (key) {
+      identity = {
+        key,
+        issuer,
+        audience,
+        clockToleranceSec: env.HOST_JWT_CLOCK_TOLERANCE,
+        claims: {
+          userId: env.HOST_CLAIM_USER_ID,
+          displayName: env.HOST_CLAIM_DISPLAY_NAME,
+          avatarUrl: env.HOST_CLAIM_AVATAR,
+        },
+      };
+    }
+  }
+  const keys = tokenKeys(problems, env.BROKER_TOKEN_KEYS, Boolean(env.REDIS_URL));
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    host: env.BROKER_HOST,
+    port: env.BROKER_PORT,
+    logLevel: env.BROKER_LOG_LEVEL,
+    nodeEnv: env.NODE_ENV,
+    bodyLimitBytes: env.BROKER_BODY_LIMIT,
+    corsOrigins: env.BROKER_CORS_ORIGINS,
+    matrix: {
+      homeserverUrl: env.MATRIX_HOMESERVER_URL,
+      publicHomeserverUrl: env.MATRIX_PUBLIC_HOMESERVER_URL ?? env.MATRIX_HOMESERVER_URL,
+      serverName: env.MATRIX_SERVER_NAME,
+      localpartPrefix: env.BROKER_LOCALPART_PREFIX,
+      adminToken,
+      asToken,
+    },
+    identity,
+    devIdentity: { enabled: env.BROKER_DEV_IDENTITY, issuer, audience },
+    hostTokenCookie: env.HOST_JWT_COOKIE,
+    store: env.REDIS_URL
+      ? { kind: 'redis', url: env.REDIS_URL, keyPrefix: env.BROKER_REDIS_PREFIX }
+      : { kind: 'memory' },
+    tokenKeys: keys,
+    sessions: {
+      maxDevicesPerUser: env.BROKER_MAX_DEVICES_PER_USER,
+      minRemainingMs: env.BROKER_TOKEN_MIN_REMAINING_SECONDS * 1000,
+    },
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * Every error the broker answers with, in one table: a stable code (clients `switch` on it), the
+ * HTTP status and a message safe to show. Never put tokens or upstream bodies in a message.
+ */
+export const errorTable = {
+  OM_BAD_REQUEST: [400, 'The request is malformed'],
+  OM_NOT_FOUND: [404, 'No such route'],
+  OM_BODY_TOO_LARGE: [413, 'The request body is too large'],
+  OM_RATE_LIMITED: [429, 'Too many requests'],
+  OM_OVERLOADED: [503, 'The broker is overloaded'],
+  OM_INTERNAL: [500, 'Internal error'],
+
+  OM_AUTH_MISSING: [401, 'No session token'],
+  OM_AUTH_MALFORMED: [401, 'The session token is malformed'],
+  OM_AUTH_ALGORITHM: [401, 'The session token uses an algorithm that is not allowed'],
+  OM_AUTH_SIGNATURE: [401, 'The session token signature is invalid'],
+  OM_AUTH_KEY_UNKNOWN: [401, 'The session token is signed with an unknown key'],
+  OM_AUTH_EXPIRED: [401, 'The session token has expired'],
+  OM_AUTH_NOT_YET_VALID: [401, 'The session token is not valid yet'],
+  OM_AUTH_CLAIM_MISSING: [401, 'The session token lacks a required claim'],
+  OM_AUTH_ISSUER: [401, 'The session token has the wrong issuer'],
+  OM_AUTH_AUDIENCE: [401, 'The session token has the wrong audience'],
+  OM_AUTH_JWKS_UNAVAILABLE: [503, 'The identity keys cannot be fetched'],
+  OM_USER_DEACTIVATED: [403, 'This account is deactivated'],
+
+  OM_OPS_UNAUTHORIZED: [401, 'Invalid ops credential'],
+
+  OM_SYNAPSE_UNAVAILABLE: [503, 'The homeserver is unavailable'],
+  OM_SYNAPSE_RATE_LIMITED: [503, 'The homeserver is rate limiting the broker'],
+  OM_SYNAPSE_ERROR: [502, 'The homeserver rejected the request'],
+  OM_STORE_UNAVAILABLE: [503, 'The broker state store is unavailable'],
+  OM_AVATAR_REJECTED: [422, 'The avatar could not be used'],
+} as const satisfies Record<string, readonly [number, string]>;
+
+export type BrokerErrorCode = keyof typeof errorTable;
+
+export interface BrokerErrorOptions {
+  message?: string;
+  cause?: unknown;
+  /** Sent as `Retry-After` (seconds) on 429 and 503. */
+  retryAfterSeconds?: number;
+  /** Upstream details kept for logs and for code that branches on them (never sent to clients). */
+  upstream?: { status?: number; errcode?: string };
+}
+
+export class BrokerError extends Error {
+  override readonly name = 'BrokerError';
+  readonly code: BrokerErrorCode;
+  readonly statusCode: number;
+  readonly retryAfterSeconds: number | undefined;
+  readonly upstream: BrokerErrorOptions['upstream'];
+
+  constructor(code: BrokerErrorCode, options: BrokerErrorOptions = {}) {
+    const [statusCode, defaultMessage] = errorTable[code];
+    super(
+      options.message ?? defaultMessage,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
+    this.code = code;
+    this.statusCode = statusCode;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+    this.upstream = options.upstream;
+  }
+}
+
+export function isBrokerError(value: unknown, code?: BrokerErrorCode): value is BrokerError {
+  return value instanceof BrokerError && (code === undefined || value.code === code);
+}

@@ -1,0 +1,167 @@
+import { BrokerError } from '../errors.js';
+import type { Store } from '../store/index.js';
+import type { SynapseClient } from '../synapse/SynapseClient.js';
+import type { TokenCipher } from './TokenCipher.js';
+
+export interface MatrixSession {
+  userId: string;
+  deviceId: string;
+  accessToken: string;
+  /** Epoch milliseconds. */
+  expiresAt: number;
+  homeserverUrl: string;
+}
+
+export interface SessionIssuerOptions {
+  synapse: SynapseClient;
+  store: Store;
+  cipher: TokenCipher;
+  homeserverUrl: string;
+  /** Devices the broker keeps per user; a new one evicts the least recently seen. */
+  maxDevicesPerUser: number;
+  /** A cached token is handed out again only while it has at least this long to live. */
+  minRemainingMs: number;
+  deviceDisplayName?: string;
+  now?: () => number;
+  onMint?: (path: 'cached' | 'fresh') => void;
+}
+
+interface DeviceRecord {
+  createdAt: number;
+  lastSeenAt: number;
+}
+
+/** Device ids the broker creates all carry this prefix, so sweeps and revokes never touch others. */
+export const BROKER_DEVICE_PREFIX = 'OMB_';
+const CLIENT_DEVICE_KEY = /^[A-Za-z0-9_-]{8,64}$/;
+
+export function deviceIdFor(clientDeviceKey: string): string {
+  if (!CLIENT_DEVICE_KEY.test(clientDeviceKey)) {
+    throw new BrokerError('OM_BAD_REQUEST', { message: 'deviceKey must match [A-Za-z0-9_-]{8,64}' });
+  }
+  return `${BROKER_DEVICE_PREFIX}${clientDeviceKey}`;
+}
+
+const devicesKey = (userId: string) => `devices:${userId}`;
+const tokenKey = (userId: string, deviceId: string) => `token:${userId}:${deviceId}`;
+
+/**
+ * Issues short-lived Matrix tokens bound to a stable device per browser tab/profile, through
+ * application-service login. Tokens are cached (encrypted) per device and re-issued while fresh
+ * enough; every path needs the store, so a store outage fails closed.
+ */
+export class SessionIssuer {
+  private readonly now: () => number;
+
+  constructor(private readonly options: SessionIssuerOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  async mint(userId: string, clientDeviceKey: string): Promise<MatrixSession> {
+    const { store, cipher } = this.options;
+    const deviceId = deviceIdFor(clientDeviceKey);
+    const sealed = await store.get(tokenKey(userId, deviceId));
+    const cached = sealed ? parseCached(cipher.decrypt(sealed)) : undefined;
+    if (cached && cached.expiresAt - this.now() >= this.options.minRemainingMs) {
+      await this.touchDevice(userId, deviceId);
+      this.options.onMint?.('cached');
+      return { userId, deviceId, ...cached, homeserverUrl: this.options.homeserverUrl };
+    }
+
+    await this.touchDevice(userId, deviceId);
+    const login = await this.options.synapse.appserviceLogin(
+      userId,
+      deviceId,
+      this.options.deviceDisplayName ?? 'OpenMeet Chat',
+    );
+    if (login.device_id !== deviceId) {
+      throw new BrokerError('OM_SYNAPSE_ERROR', { message: 'Synapse bound the token to another device' });
+    }
+    if (login.expires_in_ms === undefined) {
+      // A non-expiring token would break the promise that access ends within one token lifetime.
+      throw new BrokerError('OM_SYNAPSE_ERROR', {
+        message: 'Synapse issued a non-expiring token: set refreshable_access_token_lifetime',
+      });
+    }
+    const expiresAt = this.now() + login.expires_in_ms;
+    await store.set(
+      tokenKey(userId, deviceId),
+      cipher.encrypt(JSON.stringify({ accessToken: login.access_token, expiresAt })),
+      {
+        ttlMs: login.expires_in_ms,
+      },
+    );
+    this.options.onMint?.('fresh');
+    return {
+      userId,
+      deviceId,
+      accessToken: login.access_token,
+      expiresAt,
+      homeserverUrl: this.options.homeserverUrl,
+    };
+  }
+
+  async listDevices(userId: string): Promise<Array<{ deviceId: string } & DeviceRecord>> {
+    const records = await this.options.store.hashGetAll(devicesKey(userId));
+    return Object.entries(records).flatMap(([deviceId, json]) => {
+      const record = parseRecord(json);
+      return record ? [{ deviceId, ...record }] : [];
+    });
+  }
+
+  /** Deletes the device on Synapse: every token it holds stops working at once. */
+  async revokeDevice(userId: string, deviceId: string): Promise<void> {
+    const { store, synapse } = this.options;
+    await store.delete(tokenKey(userId, deviceId));
+    await synapse.deleteDevice(userId, deviceId);
+    await store.hashDelete(devicesKey(userId), deviceId);
+  }
+
+  /** Revokes every broker device of the user, including ones the registry lost track of. */
+  async revokeUser(userId: string): Promise<string[]> {
+    const known = (await this.listDevices(userId)).map((device) => device.deviceId);
+    const onSynapse = (await this.options.synapse.listDevices(userId))
+      .map((device) => device.device_id)
+      .filter((id) => id.startsWith(BROKER_DEVICE_PREFIX));
+    const all = [...new Set([...known, ...onSynapse])];
+    for (const deviceId of all) await this.revokeDevice(userId, deviceId);
+    return all;
+  }
+
+  private async touchDevice(userId: string, deviceId: string): Promise<void> {
+    const { store } = this.options;
+    const now = this.now();
+    const existing = parseRecord(await store.hashGet(devicesKey(userId), deviceId));
+    if (!existing) await this.evictOverCap(userId);
+    const record: DeviceRecord = { createdAt: existing?.createdAt ?? now, lastSeenAt: now };
+    await store.hashSet(devicesKey(userId), deviceId, JSON.stringify(record));
+  }
+
+  private async evictOverCap(userId: string): Promise<void> {
+    const devices = await this.listDevices(userId);
+    const excess = devices.length - (this.options.maxDevicesPerUser - 1);
+    if (excess <= 0) return;
+    devices.sort((a, b) => a.lastSeenAt - b.lastSeenAt);
+    for (const device of devices.slice(0, excess)) await this.revokeDevice(userId, device.deviceId);
+  }
+}
+
+function parseCached(json: string | undefined): { accessToken: string; expiresAt: number } | undefined {
+  if (!json) return undefined;
+  const value = JSON.parse(json) as { accessToken?: unknown; expiresAt?: unknown };
+  return typeof value.accessToken === 'string' && typeof value.expiresAt === 'number'
+    ? { accessToken: value.accessToken, expiresAt: value.expiresAt }
+    : undefined;
+}
+
+function parseRecord(json: string | undefined): DeviceRecord | undefined {
+  if (!json) return undefined;
+  try {
+    const value = JSON.parse(json) as Partial<DeviceRecord>;
+    return typeof value.createdAt === 'number' && typeof value.lastSeenAt === 'number'
+      ? { createdAt: value.createdAt, lastSeenAt: value.lastSeenAt }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,315 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Pool } from 'undici';
+import { BrokerError } from '../errors.js';
+import { CircuitBreaker } from './CircuitBreaker.js';
+
+export interface SynapseCredentials {
+  /** Read on every call, so a reloaded secret takes effect without a restart. */
+  adminToken(): string;
+  asToken(): string;
+}
+
+export interface SynapseClientOptions {
+  homeserverUrl: string;
+  credentials: SynapseCredentials;
+  timeoutMs?: number;
+  /** Keep-alive connections to Synapse; further calls queue. */
+  maxConnections?: number;
+  /** Extra attempts after a network error, a 5xx or a short 429. */
+  retries?: number;
+  /** A 429 asking for a longer wait is passed to the caller instead of waited out. */
+  maxRetryWaitMs?: number;
+  breaker?: { failureThreshold: number; openMs: number };
+  /** Observes every call (metrics): endpoint template, HTTP status or `error`, seconds. */
+  onCall?: (endpoint: string, outcome: number | 'error', seconds: number) => void;
+}
+
+export interface SynapseUser {
+  name: string;
+  displayname: string | null;
+  avatar_url: string | null;
+  admin: boolean;
+  deactivated: boolean;
+}
+
+export interface SynapseDevice {
+  device_id: string;
+  display_name: string | null;
+  last_seen_ts: number | null;
+  last_seen_ip: string | null;
+}
+
+export interface SynapseLogin {
+  user_id: string;
+  access_token: string;
+  device_id: string;
+  /** Absent when Synapse issues non-expiring tokens. */
+  expires_in_ms?: number;
+}
+
+interface CallOptions {
+  method: 'GET' | 'PUT' | 'POST' | 'DELETE';
+  /** Template for metrics and logs, e.g. `/_synapse/admin/v2/users/:id` (never a real id or token). */
+  endpoint: string;
+  path: string;
+  token: 'admin' | 'as' | 'none';
+  body?: unknown;
+  raw?: { bytes: Uint8Array; contentType: string };
+}
+
+const enc = encodeURIComponent;
+
+function jitter(ms: number): number {
+  return ms / 2 + Math.random() * (ms / 2);
+}
+
+/**
+ * One short method per Synapse endpoint the broker uses, over a keep-alive pool with timeouts,
+ * retries with jittered backoff, 429 handling and a circuit breaker. Errors are BrokerErrors
+ * carrying Synapse's status and errcode in `upstream`.
+ */
+export class SynapseClient {
+  private readonly pool: Pool;
+  private readonly breaker: CircuitBreaker;
+  private readonly timeoutMs: number;
+  private readonly retries: number;
+  private readonly maxRetryWaitMs: number;
+
+  constructor(private readonly options: SynapseClientOptions) {
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.retries = options.retries ?? 2;
+    this.maxRetryWaitMs = options.maxRetryWaitMs ?? 2000;
+    this.breaker = new CircuitBreaker(options.breaker ?? { failureThreshold: 5, openMs: 5000 });
+    this.pool = new Pool(new URL(options.homeserverUrl).origin, {
+      connections: options.maxConnections ?? 32,
+      keepAliveTimeout: 30_000,
+      headersTimeout: this.timeoutMs,
+      bodyTimeout: this.timeoutMs,
+    });
+  }
+
+  get circuitState(): CircuitBreaker['state'] {
+    return this.breaker.state;
+  }
+
+  health(): Promise<unknown> {
+    return this.call({ method: 'GET', endpoint: '/health', path: '/health', token: 'none' });
+  }
+
+  async getUser(userId: string): Promise<SynapseUser | undefined> {
+    try {
+      return (await this.call({
+        method: 'GET',
+        endpoint: '/_synapse/admin/v2/users/:id',
+        path: `/_synapse/admin/v2/users/${enc(userId)}`,
+        token: 'admin',
+      })) as SynapseUser;
+    } catch (err) {
+      if (err instanceof BrokerError && err.upstream?.status === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /** Creates or updates; only the fields given change (no password, so none is ever reset). */
+  async putUser(
+    userId: string,
+    fields: { displayname?: string; avatar_url?: string; deactivated?: boolean },
+  ): Promise<SynapseUser> {
+    return (await this.call({
+      method: 'PUT',
+      endpoint: '/_synapse/admin/v2/users/:id',
+      path: `/_synapse/admin/v2/users/${enc(userId)}`,
+      token: 'admin',
+      body: fields,
+    })) as SynapseUser;
+  }
+
+  async deactivateUser(userId: string, erase: boolean): Promise<void> {
+    await this.call({
+      method: 'POST',
+      endpoint: '/_synapse/admin/v1/deactivate/:id',
+      path: `/_synapse/admin/v1/deactivate/${enc(userId)}`,
+      token: 'admin',
+      body: { erase },
+    });
+  }
+
+  async listDevices(userId: string): Promise<SynapseDevice[]> {
+    const body = (await this.call({
+      method: 'GET',
+      endpoint: '/_synapse/admin/v2/users/:id/devices',
+      path: `/_synapse/admin/v2/users/${enc(userId)}/devices`,
+      token: 'admin',
+    })) as { devices: SynapseDevice[] };
+    return body.devices;
+  }
+
+  /** Deleting a device kills every access token issued for it, at once. */
+  async deleteDevice(userId: string, deviceId: string): Promise<void> {
+    try {
+      await this.call({
+        method: 'DELETE',
+        endpoint: '/_synapse/admin/v2/users/:id/devices/:device',
+        path: `/_synapse/admin/v2/users/${enc(userId)}/devices/${enc(deviceId)}`,
+        token: 'admin',
+      });
+    } catch (err) {
+      if (err instanceof BrokerError && err.upstream?.status === 404) return;
+      throw err;
+    }
+  }
+
+  /**
+   * Application-service login: a device-bound token without a password, not subject to per-IP
+   * login limits (registration `rate_limited: false`). Logging in again with the same device id
+   * reuses the device, so transaction-id dedupe survives rotation.
+   */
+  async appserviceLogin(userId: string, deviceId: string, deviceName: string): Promise<SynapseLogin> {
+    return (await this.call({
+      method: 'POST',
+      endpoint: '/_matrix/client/v3/login#appservice',
+      path: '/_matrix/client/v3/login',
+      token: 'as',
+      body: {
+        type: 'm.login.application_service',
+        identifier: { type: 'm.id.user', user: userId },
+        device_id: deviceId,
+        initial_device_display_name: deviceName,
+        // Only to obtain an expiring access token: the refresh token is discarded.
+        refresh_token: true,
+      },
+    })) as SynapseLogin;
+  }
+
+  /**
+   * Fallback for homeservers where no application service can be registered. Its tokens carry no
+   * device, so Synapse's transaction-id dedupe does not survive a token rotation.
+   */
+  async adminLoginAsUser(userId: string, validUntilMs: number): Promise<{ access_token: string }> {
+    return (await this.call({
+      method: 'POST',
+      endpoint: '/_synapse/admin/v1/users/:id/login',
+      path: `/_synapse/admin/v1/users/${enc(userId)}/login`,
+      token: 'admin',
+      body: { valid_until_ms: validUntilMs },
+    })) as { access_token: string };
+  }
+
+  async uploadMedia(bytes: Uint8Array, contentType: string, filename: string): Promise<string> {
+    const body = (await this.call({
+      method: 'POST',
+      endpoint: '/_matrix/media/v3/upload',
+      path: `/_matrix/media/v3/upload?filename=${enc(filename)}`,
+      token: 'admin',
+      raw: { bytes, contentType },
+    })) as { content_uri: string };
+    return body.content_uri;
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
+  private headers(options: CallOptions): Record<string, string> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (options.token === 'admin') headers.authorization = `Bearer ${this.options.credentials.adminToken()}`;
+    if (options.token === 'as') headers.authorization = `Bearer ${this.options.credentials.asToken()}`;
+    if (options.raw) headers['content-type'] = options.raw.contentType;
+    else if (options.body !== undefined) headers['content-type'] = 'application/json';
+    return headers;
+  }
+
+  private async call(options: CallOptions): Promise<unknown> {
+    for (let attempt = 0; ; attempt++) {
+      const blocked = this.breaker.blockedForMs();
+      if (blocked > 0) {
+        throw new BrokerError('OM_SYNAPSE_UNAVAILABLE', {
+          retryAfterSeconds: Math.max(1, Math.ceil(blocked / 1000)),
+        });
+      }
+      const started = performance.now();
+      let status: number;
+      let text: string;
+      let retryAfterHeader: string | undefined;
+      try {
+        const response = await this.pool.request({
+          method: options.method,
+          path: options.path,
+          headers: this.headers(options),
+          body: options.raw
+            ? options.raw.bytes
+            : options.body === undefined
+              ? null
+              : JSON.stringify(options.body),
+          signal: AbortSignal.timeout(this.timeoutMs),
+        });
+        status = response.statusCode;
+        text = await response.body.text();
+        const header = response.headers['retry-after'];
+        retryAfterHeader = Array.isArray(header) ? header[0] : header;
+      } catch (cause) {
+        this.options.onCall?.(options.endpoint, 'error', (performance.now() - started) / 1000);
+        this.breaker.recordFailure();
+        if (attempt < this.retries) {
+          await sleep(jitter(100 * 2 ** attempt));
+          continue;
+        }
+        throw new BrokerError('OM_SYNAPSE_UNAVAILABLE', { cause, retryAfterSeconds: 5 });
+      }
+      this.options.onCall?.(options.endpoint, status, (performance.now() - started) / 1000);
+      const body = parseJson(text);
+
+      if (status >= 200 && status < 300) {
+        this.breaker.recordSuccess();
+        return body;
+      }
+      const errcode = typeof body?.errcode === 'string' ? body.errcode : undefined;
+      if (status === 429) {
+        this.breaker.recordSuccess();
+        const waitMs = retryAfterMs(body, retryAfterHeader);
+        if (attempt < this.retries && waitMs <= this.maxRetryWaitMs) {
+          await sleep(waitMs);
+          continue;
+        }
+        throw new BrokerError('OM_SYNAPSE_RATE_LIMITED', {
+          retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)),
+          upstream: { status, ...(errcode ? { errcode } : {}) },
+        });
+      }
+      if (status >= 500) {
+        this.breaker.recordFailure();
+        if (attempt < this.retries) {
+          await sleep(jitter(100 * 2 ** attempt));
+          continue;
+        }
+        throw new BrokerError('OM_SYNAPSE_UNAVAILABLE', {
+          retryAfterSeconds: 5,
+          upstream: { status, ...(errcode ? { errcode } : {}) },
+        });
+      }
+      // A 4xx means Synapse is up and answered: the circuit stays closed.
+      this.breaker.recordSuccess();
+      throw new BrokerError('OM_SYNAPSE_ERROR', {
+        message: `Synapse answered ${status}${errcode ? ` ${errcode}` : ''} on ${options.endpoint}`,
+        upstream: { status, ...(errcode ? { errcode } : {}) },
+      });
+    }
+  }
+}
+
+function parseJson(text: string): Record<string, unknown> | undefined {
+  if (!text) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function retryAfterMs(body: Record<string, unknown> | undefined, header: string | undefined): number {
+  if (typeof body?.retry_after_ms === 'number' && body.retry_after_ms >= 0) return body.retry_after_ms;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  return 1000;
+}
