@@ -1,23 +1,127 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import underPressure from '@fastify/under-pressure';
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import type { BrokerConfig } from './config/loadConfig.js';
+import { createServices, type ServiceOverrides, type Services } from './createServices.js';
+import { BrokerError } from './errors.js';
+import { registerErrorHandling } from './http/errorHandler.js';
+import { redactUrl } from './http/redactUrl.js';
+import { createMetrics } from './metrics.js';
+import { devRoutes } from './routes/devRoutes.js';
+import { healthRoutes } from './routes/healthRoutes.js';
+import { opsRoutes } from './routes/opsRoutes.js';
+import { sessionRoutes } from './routes/sessionRoutes.js';
+import { RedisStore } from './store/index.js';
 
-export interface BrokerConfig {
-  /** pino level; `silent` in tests. */
-  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services;
+  }
 }
 
-/** Builds the broker without listening, so tests drive it through `app.inject()`. */
-export function buildApp(config: BrokerConfig): FastifyInstance {
-  const app = Fastify({ logger: { level: config.logLevel } });
-  app.get(
-    '/healthz',
-    {
-      schema: {
-        response: {
-          200: { type: 'object', properties: { status: { type: 'string' } }, required: ['status'] },
+export interface BuildAppOptions extends ServiceOverrides {
+  /** A pino destination, e.g. to capture logs in tests. */
+  logStream?: { write(line: string): void };
+}
+
+function loggerOptions(
+  config: BrokerConfig,
+  stream: BuildAppOptions['logStream'],
+): Exclude<FastifyServerOptions['logger'], boolean | undefined> {
+  return {
+    level: config.logLevel,
+    ...(stream ? { stream } : {}),
+    // Credentials never reach a log line, wherever they hide.
+    redact: {
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'req.headers["x-ops-token"]',
+        'res.headers["set-cookie"]',
+        '*.accessToken',
+        '*.access_token',
+        '*.token',
+      ],
+      censor: '[REDACTED]',
+    },
+    serializers: {
+      req: (request: FastifyRequest) => ({
+        method: request.method,
+        url: redactUrl(request.url),
+        remoteAddress: request.ip,
+      }),
+    },
+  };
+}
+
+/** Builds the broker without listening: tests drive it with `app.inject()`, `server.ts` listens. */
+export function buildApp(config: BrokerConfig, options: BuildAppOptions = {}): FastifyInstance {
+  const app = Fastify({
+    logger: loggerOptions(config, options.logStream),
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
+    // Fastify's JSON parser rejects __proto__ and constructor.prototype keys with a 400.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    disableRequestLogging: false,
+  });
+  const metrics = createMetrics();
+  const services = createServices(config, metrics, options);
+  app.decorate('services', services);
+  app.decorateRequest('hostIdentity', undefined);
+  app.addHook('onClose', () => services.close());
+  registerErrorHandling(app, (code) => metrics.errors.inc({ code }));
+
+  app.register(helmet, {
+    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+  });
+  app.register(cors, { origin: config.corsOrigins, credentials: true, maxAge: 600 });
+  app.register(cookie);
+  app.register(underPressure, {
+    maxEventLoopDelay: 1000,
+    retryAfter: 10,
+    pressureHandler: (_request, reply) => {
+      reply.header('retry-after', '10');
+      reply.status(503).send({ error: { code: 'OM_OVERLOADED', message: 'The broker is overloaded' } });
+    },
+  });
+  app.register(rateLimit, {
+    global: true,
+    // After route `onRequest` hooks, so authenticated routes are limited per user, not per IP.
+    hook: 'preHandler',
+    max: config.rateLimitPerMinute,
+    allowList: (request) => request.url.startsWith('/docs'),
+    timeWindow: 60_000,
+    keyGenerator: (request) =>
+      request.hostIdentity ? `user:${request.hostIdentity.hostUserId}` : `ip:${request.ip}`,
+    // A Redis hiccup must not take sign-in down with it: limits fail open, revocation fails closed.
+    skipOnError: true,
+    ...(services.store instanceof RedisStore ? { redis: services.store.redis, nameSpace: 'ratelimit:' } : {}),
+    errorResponseBuilder: (_request, context) =>
+      new BrokerError('OM_RATE_LIMITED', { retryAfterSeconds: Math.max(1, Math.ceil(context.ttl / 1000)) }),
+  });
+  app.register(swagger, {
+    openapi: {
+      info: { title: 'OpenMeet Chat broker', version: '0.1.0' },
+      components: {
+        securitySchemes: {
+          hostSession: { type: 'http', scheme: 'bearer', description: "The host app's session JWT" },
+          ops: { type: 'http', scheme: 'bearer', description: 'The ops credential' },
         },
       },
     },
-    async () => ({ status: 'ok' }),
-  );
+  });
+  app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+
+  app.register(healthRoutes, { services, metrics });
+  app.register(sessionRoutes, { services, cookieName: config.hostTokenCookie });
+  if (services.devIssuer)
+    app.register(devRoutes, { issuer: services.devIssuer, users: config.devIdentity.users });
+  app.register(opsRoutes, { services, prefix: '/v1/ops' });
   return app;
 }

@@ -1,11 +1,21 @@
 import { buildApp } from './buildApp.js';
+import { ConfigError, loadConfig } from './config/loadConfig.js';
 
-const app = buildApp({ logLevel: 'info' });
-const port = Number(process.env.PORT ?? 8787);
-await app.listen({ host: process.env.HOST ?? '127.0.0.1', port });
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig(process.env);
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  process.stderr.write(`${err.message}\n`);
+  process.exit(78); // EX_CONFIG
+}
+
+const app = buildApp(config);
+await app.listen({ host: config.host, port: config.port });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
+    // In-flight requests finish; new connections are refused.
     void app.close().then(() => process.exit(0));
   });
 }

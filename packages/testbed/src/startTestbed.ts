@@ -82,6 +82,10 @@ export interface Testbed {
     username: string,
     options?: { password?: string; admin?: boolean },
   ): Promise<RegisteredUser & { password: string }>;
+  /** Stops only Synapse, keeping its data and port, to test how clients ride out an outage. */
+  stopSynapse(): Promise<void>;
+  /** Starts it again after `stopSynapse()`, on the same port with the same data. */
+  startSynapse(): Promise<void>;
   /** Stops Synapse (and our Redis), drops its database and removes its files. Idempotent. */
   stop(): Promise<void>;
 }
@@ -162,9 +166,10 @@ async function startSynapse(
   dataDir: string,
   writeConfig: (port: number) => Promise<string>,
   options: TestbedOptions,
+  fixedPort?: number,
 ): Promise<{ proc: ManagedProcess; homeserverUrl: string }> {
   for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
+    const port = fixedPort ?? (await freePort());
     const configPath = await writeConfig(port);
     const proc = spawnManaged({
       command: install.python,
@@ -183,7 +188,8 @@ async function startSynapse(
     );
     if (outcome === 'up') return { proc, homeserverUrl };
     const logs = await readLogs(dataDir);
-    if (attempt < PORT_ATTEMPTS && /Address already in use|CannotListenError/.test(logs)) continue;
+    if (!fixedPort && attempt < PORT_ATTEMPTS && /Address already in use|CannotListenError/.test(logs))
+      continue;
     throw new TestbedError('TESTBED_SYNAPSE_START_FAILED', `Synapse exited during start-up:\n${logs}`);
   }
 }
@@ -245,8 +251,11 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
       return path;
     };
 
-    const { proc, homeserverUrl } = await startSynapse(install, dataDir, writeConfig, options);
-    cleanups.push(() => proc.stop());
+    const first = await startSynapse(install, dataDir, writeConfig, options);
+    const { homeserverUrl } = first;
+    let proc: ManagedProcess | undefined = first.proc;
+    cleanups.push(() => proc?.stop() ?? Promise.resolve());
+    const port = Number(new URL(homeserverUrl).port);
     const redis = await redisPromise;
 
     const createUser: Testbed['createUser'] = async (username, userOptions = {}) => {
@@ -276,7 +285,17 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
       redisUrl: redis.url,
       dataDir,
       database,
-      synapsePid: proc.pid,
+      get synapsePid() {
+        return proc?.pid ?? first.proc.pid;
+      },
+      async stopSynapse() {
+        await proc?.stop();
+        proc = undefined;
+      },
+      async startSynapse() {
+        if (proc && !proc.hasExited()) return;
+        proc = (await startSynapse(install, dataDir, writeConfig, options, port)).proc;
+      },
       redisPid: redis.process?.pid,
       synapseVersion: install.synapseVersion,
       createUser,

@@ -89,6 +89,18 @@ describe('startTestbed (SQLite, relaxed limits)', () => {
     );
     expect(whoami.body.user_id).toBe('@alice:localhost');
   });
+  it('stops and restarts Synapse on the same port, keeping its data', async () => {
+    const pid = testbed.synapsePid;
+    await testbed.stopSynapse();
+    expect(isAlive(pid)).toBe(false);
+    await expect(fetch(`${testbed.homeserverUrl}/health`)).rejects.toThrow();
+    await testbed.startSynapse();
+    expect(testbed.synapsePid).not.toBe(pid);
+    const me = await matrix<{ user_id: string }>(testbed.homeserverUrl, '/_matrix/client/v3/account/whoami', {
+      token: testbed.adminToken,
+    });
+    expect(me.body.user_id).toBe('@admin:localhost');
+  });
 });
 
 describe('several test beds at once', () => {

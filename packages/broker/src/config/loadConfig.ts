@@ -11,6 +11,12 @@ export interface BrokerConfig {
   nodeEnv: string;
   bodyLimitBytes: number;
   corsOrigins: string[];
+  /** Proxies whose `X-Forwarded-For` is believed (IPs or CIDRs); none by default. */
+  trustedProxies: string[];
+  /** Requests per minute: per user on authenticated routes, per IP elsewhere. */
+  rateLimitPerMinute: number;
+  /** The ops credential; ops routes are not mounted without one. */
+  opsToken: Secret | undefined;
   matrix: {
     /** Where the broker reaches Synapse. */
     homeserverUrl: string;
@@ -23,7 +29,7 @@ export interface BrokerConfig {
   };
   /** Absent in dev identity mode, where the broker verifies the tokens it signs. */
   identity: IdentityConfig | undefined;
-  devIdentity: { enabled: boolean; issuer: string; audience: string };
+  devIdentity: { enabled: boolean; issuer: string; audience: string; users: string[] };
   hostTokenCookie: string | undefined;
   store: { kind: 'memory' } | { kind: 'redis'; url: string; keyPrefix: string };
   tokenKeys: CipherKey[];
@@ -61,6 +67,11 @@ const schema = z.object({
   BROKER_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BROKER_BODY_LIMIT: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
   BROKER_CORS_ORIGINS: list.default([]),
+  BROKER_TRUSTED_PROXIES: list.default([]),
+  BROKER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  BROKER_OPS_TOKEN: z.string().min(32, 'at least 32 characters').optional(),
+  BROKER_OPS_TOKEN_FILE: z.string().min(1).optional(),
+  BROKER_DEV_USERS: list.default(['alice', 'bob', 'carol', 'dave']),
   MATRIX_HOMESERVER_URL: url,
   MATRIX_PUBLIC_HOMESERVER_URL: url.optional(),
   MATRIX_SERVER_NAME: z
@@ -206,6 +217,10 @@ export function loadConfig(rawEnv: Record<string, string | undefined> = process.
       };
     }
   }
+  const opsToken =
+    env.BROKER_OPS_TOKEN || env.BROKER_OPS_TOKEN_FILE
+      ? secret(problems, 'BROKER_OPS_TOKEN', env.BROKER_OPS_TOKEN, env.BROKER_OPS_TOKEN_FILE)
+      : undefined;
   const keys = tokenKeys(problems, env.BROKER_TOKEN_KEYS, Boolean(env.REDIS_URL));
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -216,6 +231,9 @@ export function loadConfig(rawEnv: Record<string, string | undefined> = process.
     nodeEnv: env.NODE_ENV,
     bodyLimitBytes: env.BROKER_BODY_LIMIT,
     corsOrigins: env.BROKER_CORS_ORIGINS,
+    trustedProxies: env.BROKER_TRUSTED_PROXIES,
+    rateLimitPerMinute: env.BROKER_RATE_LIMIT_PER_MINUTE,
+    opsToken,
     matrix: {
       homeserverUrl: env.MATRIX_HOMESERVER_URL,
       publicHomeserverUrl: env.MATRIX_PUBLIC_HOMESERVER_URL ?? env.MATRIX_HOMESERVER_URL,
@@ -225,7 +243,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined> = process.
       asToken,
     },
     identity,
-    devIdentity: { enabled: env.BROKER_DEV_IDENTITY, issuer, audience },
+    devIdentity: { enabled: env.BROKER_DEV_IDENTITY, issuer, audience, users: env.BROKER_DEV_USERS },
     hostTokenCookie: env.HOST_JWT_COOKIE,
     store: env.REDIS_URL
       ? { kind: 'redis', url: env.REDIS_URL, keyPrefix: env.BROKER_REDIS_PREFIX }

@@ -1,5 +1,5 @@
 import { BrokerError } from '../errors.js';
-import type { Store } from '../store/index.js';
+import { type Store, withLock } from '../store/index.js';
 import type { SynapseClient } from '../synapse/SynapseClient.js';
 import type { TokenCipher } from './TokenCipher.js';
 
@@ -68,6 +68,17 @@ export class SessionIssuer {
       return { userId, deviceId, ...cached, homeserverUrl: this.options.homeserverUrl };
     }
 
+    const known = await store.hashGet(devicesKey(userId), deviceId);
+    if (known) return this.issue(userId, deviceId);
+    // A new device may evict old ones: serialise per user, so concurrent sign-ins cannot overshoot
+    // the cap or have a device evicted while its own login is still in flight.
+    return withLock(store, `lock:devices:${userId}`, 30_000, () => this.issue(userId, deviceId), {
+      waitMs: 30_000,
+    });
+  }
+
+  private async issue(userId: string, deviceId: string): Promise<MatrixSession> {
+    const { store, cipher } = this.options;
     await this.touchDevice(userId, deviceId);
     const login = await this.options.synapse.appserviceLogin(
       userId,
@@ -84,13 +95,8 @@ export class SessionIssuer {
       });
     }
     const expiresAt = this.now() + login.expires_in_ms;
-    await store.set(
-      tokenKey(userId, deviceId),
-      cipher.encrypt(JSON.stringify({ accessToken: login.access_token, expiresAt })),
-      {
-        ttlMs: login.expires_in_ms,
-      },
-    );
+    const sealed = cipher.encrypt(JSON.stringify({ accessToken: login.access_token, expiresAt }));
+    await store.set(tokenKey(userId, deviceId), sealed, { ttlMs: login.expires_in_ms });
     this.options.onMint?.('fresh');
     return {
       userId,

@@ -1,0 +1,111 @@
+import type { BrokerConfig, Secret } from './config/loadConfig.js';
+import {
+  createDevIdentityIssuer,
+  createHostTokenVerifier,
+  type DevIdentityIssuer,
+  type HostTokenVerifier,
+} from './identity/index.js';
+import type { Metrics } from './metrics.js';
+import { Provisioner } from './provisioning/Provisioner.js';
+import { SessionIssuer } from './session/SessionIssuer.js';
+import { TokenCipher } from './session/TokenCipher.js';
+import { createStore, type Store } from './store/index.js';
+import { SynapseClient } from './synapse/SynapseClient.js';
+
+/** A secret's current value, re-read on `reload()` so ops can rotate files in place. */
+export class SecretHolder {
+  private value: string;
+  constructor(private readonly secret: Secret) {
+    this.value = secret.read();
+  }
+  get(): string {
+    return this.value;
+  }
+  reload(): void {
+    const next = this.secret.read();
+    if (next) this.value = next;
+  }
+}
+
+export interface Services {
+  store: Store;
+  synapse: SynapseClient;
+  verifier: HostTokenVerifier;
+  devIssuer: DevIdentityIssuer | undefined;
+  provisioner: Provisioner;
+  sessions: SessionIssuer;
+  secrets: { admin: SecretHolder; appservice: SecretHolder; ops: SecretHolder | undefined };
+  close(): Promise<void>;
+}
+
+export interface ServiceOverrides {
+  store?: Store;
+}
+
+/** Builds the broker's long-lived collaborators from validated config; `close()` stops them all. */
+export function createServices(
+  config: BrokerConfig,
+  metrics: Metrics,
+  overrides: ServiceOverrides = {},
+): Services {
+  const secrets = {
+    admin: new SecretHolder(config.matrix.adminToken),
+    appservice: new SecretHolder(config.matrix.asToken),
+    ops: config.opsToken ? new SecretHolder(config.opsToken) : undefined,
+  };
+  const store = overrides.store ?? createStore(config.store);
+  const synapse = new SynapseClient({
+    homeserverUrl: config.matrix.homeserverUrl,
+    credentials: { adminToken: () => secrets.admin.get(), asToken: () => secrets.appservice.get() },
+    onCall: (endpoint, outcome, seconds) =>
+      metrics.synapseLatency.observe({ endpoint, status: String(outcome) }, seconds),
+  });
+  const devIssuer = config.devIdentity.enabled
+    ? createDevIdentityIssuer({
+        issuer: config.devIdentity.issuer,
+        audience: config.devIdentity.audience,
+        nodeEnv: config.nodeEnv,
+      })
+    : undefined;
+  const identity =
+    config.identity ??
+    (devIssuer && {
+      key: devIssuer.keySource(),
+      issuer: config.devIdentity.issuer,
+      audience: config.devIdentity.audience,
+      clockToleranceSec: 30,
+      claims: { userId: 'sub', displayName: 'name', avatarUrl: 'picture' },
+    });
+  if (!identity) throw new Error('no host identity configured');
+  const verifier = createHostTokenVerifier(identity);
+  const provisioner = new Provisioner({
+    synapse,
+    store,
+    serverName: config.matrix.serverName,
+    localpartPrefix: config.matrix.localpartPrefix,
+    onProvision: (outcome) => metrics.provisioning.inc({ outcome }),
+  });
+  const sessions = new SessionIssuer({
+    synapse,
+    store,
+    cipher: new TokenCipher(config.tokenKeys),
+    homeserverUrl: config.matrix.publicHomeserverUrl,
+    maxDevicesPerUser: config.sessions.maxDevicesPerUser,
+    minRemainingMs: config.sessions.minRemainingMs,
+    onMint: (path) => metrics.tokenMints.inc({ path }),
+  });
+  return {
+    store,
+    synapse,
+    verifier,
+    devIssuer,
+    provisioner,
+    sessions,
+    secrets,
+    async close() {
+      verifier.close();
+      await synapse.close();
+      if (!overrides.store) await store.close();
+    },
+  };
+}

@@ -1,0 +1,17 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { extractHostToken, type HostIdentity, type HostTokenVerifier } from '../identity/index.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by `authenticate` on routes that need the host session. */
+    hostIdentity: HostIdentity | undefined;
+  }
+}
+
+/** An `onRequest` hook: verifies the host session (Bearer header or cookie) before anything else runs. */
+export function authenticate(verifier: HostTokenVerifier, cookieName: string | undefined) {
+  return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+    const token = extractHostToken(request.headers, request.cookies, cookieName);
+    request.hostIdentity = await verifier.verify(token);
+  };
+}

@@ -1,0 +1,37 @@
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+
+/** One registry per app, so several brokers (tests) never share counters. */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'openmeet_broker_' });
+  return {
+    registry,
+    tokenMints: new Counter({
+      name: 'openmeet_broker_token_mints_total',
+      help: 'Matrix tokens handed out, by path (cached or freshly minted)',
+      labelNames: ['path'] as const,
+      registers: [registry],
+    }),
+    provisioning: new Counter({
+      name: 'openmeet_broker_provisioning_calls_total',
+      help: 'User provisioning through the Synapse admin API, by outcome',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    synapseLatency: new Histogram({
+      name: 'openmeet_broker_synapse_request_duration_seconds',
+      help: 'Latency of calls to Synapse, by endpoint template and status',
+      labelNames: ['endpoint', 'status'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    errors: new Counter({
+      name: 'openmeet_broker_errors_total',
+      help: 'Error responses, by stable error code',
+      labelNames: ['code'] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,220 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Services } from '../createServices.js';
+import { BrokerError } from '../errors.js';
+import { errorResponseSchema } from '../http/errorHandler.js';
+import { opsAuth } from '../http/opsAuth.js';
+
+type UserParams = { user: string };
+
+const userParam = {
+  type: 'object',
+  properties: {
+    user: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 512,
+      description: 'Host user id, or a Matrix user id (@…)',
+    },
+  },
+  required: ['user'],
+} as const;
+const errors = { '4xx': errorResponseSchema, '5xx': errorResponseSchema };
+const okSchema = { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] } as const;
+
+/**
+ * Ops endpoints, behind their own credential. Every call leaves one audit line: actor, action,
+ * target, result.
+ */
+export async function opsRoutes(app: FastifyInstance, opts: { services: Services }) {
+  const { services } = opts;
+  const ops = services.secrets.ops;
+  if (!ops) return;
+
+  app.addHook('onRequest', opsAuth(ops));
+  app.addHook('onResponse', async (request, reply) => {
+    const actor = String(request.headers['x-ops-actor'] ?? 'ops-token')
+      .replace(/[^\w@.:-]/g, '')
+      .slice(0, 64);
+    request.log.info(
+      {
+        audit: {
+          actor,
+          action: `${request.method} ${request.routeOptions.url ?? request.url}`,
+          target: (request.params as Partial<UserParams> | undefined)?.user,
+          result: reply.statusCode,
+        },
+      },
+      'ops audit',
+    );
+  });
+
+  const matrixUser = (request: FastifyRequest<{ Params: UserParams }>) => {
+    const { user } = request.params;
+    return user.startsWith('@') ? user : services.provisioner.userIdFor(user);
+  };
+
+  app.get<{ Params: UserParams }>(
+    '/users/:user/devices',
+    {
+      schema: {
+        tags: ['ops'],
+        summary: "A user's devices (broker-created ones marked) with last-seen times",
+        params: userParam,
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              userId: { type: 'string' },
+              devices: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    deviceId: { type: 'string' },
+                    broker: { type: 'boolean' },
+                    lastSeenAt: { type: ['integer', 'null'] },
+                    displayName: { type: ['string', 'null'] },
+                  },
+                },
+              },
+            },
+          },
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const userId = matrixUser(request);
+      const known = new Map((await services.sessions.listDevices(userId)).map((d) => [d.deviceId, d]));
+      const devices = (await services.synapse.listDevices(userId)).map((device) => ({
+        deviceId: device.device_id,
+        broker: known.has(device.device_id),
+        lastSeenAt: device.last_seen_ts ?? known.get(device.device_id)?.lastSeenAt ?? null,
+        displayName: device.display_name,
+      }));
+      return { userId, devices };
+    },
+  );
+
+  app.post<{ Params: UserParams }>(
+    '/users/:user/revoke',
+    {
+      schema: {
+        tags: ['ops'],
+        summary:
+          "Revoke every broker session of a user: deletes the broker's devices, so their tokens die at once",
+        params: userParam,
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              userId: { type: 'string' },
+              revokedDevices: { type: 'array', items: { type: 'string' } },
+            },
+          },
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const userId = matrixUser(request);
+      return { userId, revokedDevices: await services.sessions.revokeUser(userId) };
+    },
+  );
+
+  app.delete<{ Params: UserParams & { deviceId: string } }>(
+    '/users/:user/devices/:deviceId',
+    {
+      schema: {
+        tags: ['ops'],
+        summary: 'Revoke one device',
+        params: {
+          type: 'object',
+          properties: { ...userParam.properties, deviceId: { type: 'string', minLength: 1, maxLength: 512 } },
+          required: ['user', 'deviceId'],
+        },
+        response: { 200: okSchema, ...errors },
+      },
+    },
+    async (request) => {
+      await services.sessions.revokeDevice(matrixUser(request), request.params.deviceId);
+      return { ok: true };
+    },
+  );
+
+  app.post<{ Params: UserParams }>(
+    '/users/:user/reprovision',
+    {
+      schema: {
+        tags: ['ops'],
+        summary: "Forget the cached profile; the user's next session request provisions again",
+        params: userParam,
+        response: { 200: okSchema, ...errors },
+      },
+    },
+    async (request) => {
+      await services.provisioner.forget(matrixUser(request));
+      return { ok: true };
+    },
+  );
+
+  app.post<{ Params: UserParams; Body: { erase?: boolean } | undefined }>(
+    '/users/:user/deactivate',
+    {
+      schema: {
+        tags: ['ops'],
+        summary: 'Deactivate the Matrix account of a deleted host account (optionally erasing its data)',
+        params: userParam,
+        body: {
+          type: ['object', 'null'],
+          properties: { erase: { type: 'boolean' } },
+          additionalProperties: false,
+        },
+        response: { 200: okSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const userId = matrixUser(request);
+      await services.sessions.revokeUser(userId).catch((err: unknown) => {
+        // A user never provisioned has nothing to revoke; anything else must surface.
+        if (!(err instanceof BrokerError && err.upstream?.status === 404)) throw err;
+      });
+      await services.synapse.deactivateUser(userId, request.body?.erase ?? false);
+      await services.provisioner.forget(userId);
+      return { ok: true };
+    },
+  );
+
+  app.post(
+    '/secrets/reload',
+    {
+      schema: {
+        tags: ['ops'],
+        summary: 'Re-read the Synapse admin token, the appservice token and the ops token from their files',
+        response: { 200: okSchema, ...errors },
+      },
+    },
+    async () => {
+      services.secrets.admin.reload();
+      services.secrets.appservice.reload();
+      services.secrets.ops?.reload();
+      return { ok: true };
+    },
+  );
+
+  app.post(
+    '/signing-key/rotate',
+    {
+      schema: {
+        tags: ['ops'],
+        summary: 'Dev identity mode: sign with a new key; the previous one stays in the JWKS for overlap',
+        response: { 200: okSchema, ...errors },
+      },
+    },
+    async () => {
+      if (!services.devIssuer) throw new BrokerError('OM_NOT_FOUND', { message: 'the broker signs nothing' });
+      services.devIssuer.rotate();
+      return { ok: true };
+    },
+  );
+}

@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import { startTestbed, type Testbed, type TestbedOptions } from '@openmeet/testbed';
+import type { FastifyInstance } from 'fastify';
+import { appserviceRegistration } from '../../src/appservice/appserviceRegistration.js';
+import { buildApp } from '../../src/buildApp.js';
+import { loadConfig } from '../../src/config/loadConfig.js';
+
+export interface BrokerTestbed {
+  testbed: Testbed;
+  asToken: string;
+  /** Environment for `loadConfig`, in dev identity mode with the memory store. */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** A Synapse with the broker's application service installed. */
+export async function startBrokerTestbed(
+  options: { tokenLifetime?: string } & Pick<TestbedOptions, 'rateLimits'> = {},
+): Promise<BrokerTestbed> {
+  const asToken = randomBytes(24).toString('hex');
+  const testbed = await startTestbed({
+    appServices: [
+      appserviceRegistration({
+        asToken,
+        hsToken: randomBytes(24).toString('hex'),
+        serverName: 'localhost',
+        localpartPrefix: 'om_',
+      }),
+    ],
+    synapseConfig: { refreshable_access_token_lifetime: options.tokenLifetime ?? '5m' },
+    ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+  });
+  return {
+    testbed,
+    asToken,
+    env: {
+      NODE_ENV: 'test',
+      BROKER_LOG_LEVEL: 'silent',
+      MATRIX_HOMESERVER_URL: testbed.homeserverUrl,
+      MATRIX_SERVER_NAME: testbed.serverName,
+      SYNAPSE_ADMIN_TOKEN: testbed.adminToken,
+      MATRIX_AS_TOKEN: asToken,
+      BROKER_DEV_IDENTITY: 'true',
+      BROKER_OPS_TOKEN: 'ops-token-for-tests-0123456789abcdef',
+    },
+    stop: () => testbed.stop(),
+  };
+}
+
+export function brokerFor(
+  env: Record<string, string>,
+  logStream?: { write(line: string): void },
+): FastifyInstance {
+  return buildApp(loadConfig(env), logStream ? { logStream } : {});
+}
+
+/** Signs in a demo user through dev identity mode and returns the broker session. */
+export async function sessionFor(
+  app: FastifyInstance,
+  user: string,
+  deviceKey: string,
+  displayName?: string,
+) {
+  const hostToken = await hostTokenFor(app, user, displayName);
+  const response = await app.inject({
+    method: 'POST',
+    url: '/v1/session',
+    headers: { authorization: `Bearer ${hostToken}` },
+    payload: { deviceKey },
+  });
+  return { response, hostToken };
+}
+
+export async function hostTokenFor(
+  app: FastifyInstance,
+  user: string,
+  displayName?: string,
+): Promise<string> {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/v1/dev/host-token',
+    payload: displayName ? { userId: user, displayName } : { userId: user },
+  });
+  if (response.statusCode !== 200) throw new Error(`dev token: ${response.statusCode} ${response.body}`);
+  return response.json<{ token: string }>().token;
+}
+
+export async function matrix<T = Record<string, unknown>>(
+  baseUrl: string,
+  path: string,
+  options: { method?: string; token?: string; body?: unknown } = {},
+): Promise<{ status: number; body: T }> {
+  const headers: Record<string, string> = {};
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(new URL(path, baseUrl), {
+    method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
+    headers,
+    body: options.body === undefined ? null : JSON.stringify(options.body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : {}) as T };
+}
