@@ -179,7 +179,11 @@ function hostKey(problems: string[], env: z.infer<typeof schema>): HostKeySource
 
 /** Reads and validates the environment once, at boot; every problem is reported at once. */
 export function loadConfig(rawEnv: Record<string, string | undefined> = process.env): BrokerConfig {
-  const parsed = schema.safeParse(rawEnv);
+  // An empty variable means unset, as shells and compose files tend to produce them.
+  const defined = Object.fromEntries(
+    Object.entries(rawEnv).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = schema.safeParse(defined);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/loadConfig.js';
+
+const base = {
+  MATRIX_HOMESERVER_URL: 'http://127.0.0.1:8008',
+  MATRIX_SERVER_NAME: 'chat.example.org',
+  SYNAPSE_ADMIN_TOKEN: 'admin',
+  MATRIX_AS_TOKEN: 'as',
+  HOST_JWT_ISSUER: 'https://host.example.org',
+  HOST_JWT_AUDIENCE: 'openmeet-chat',
+  HOST_JWT_SECRET: 'x'.repeat(32),
+};
+
+const problems = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    return err.problems;
+  }
+};
+
+describe('loadConfig', () => {
+  it('applies documented defaults', () => {
+    const config = loadConfig(base);
+    expect(config.port).toBe(8787);
+    expect(config.store).toEqual({ kind: 'memory' });
+    expect(config.identity?.clockToleranceSec).toBe(30);
+    expect(config.identity?.claims).toEqual({ userId: 'sub', displayName: 'name', avatarUrl: 'picture' });
+    expect(config.matrix.publicHomeserverUrl).toBe('http://127.0.0.1:8008');
+    expect(config.matrix.localpartPrefix).toBe('om_');
+  });
+
+  it('refuses an HS256 secret shorter than 32 bytes', () => {
+    expect(problems({ ...base, HOST_JWT_SECRET: 'x'.repeat(31) })).toContain(
+      'HOST_JWT_SECRET must be at least 32 bytes',
+    );
+  });
+
+  it('refuses dev identity mode in production, and allows it elsewhere without host keys', () => {
+    const dev = { ...base, BROKER_DEV_IDENTITY: 'true', HOST_JWT_SECRET: '' };
+    expect(problems({ ...dev, NODE_ENV: 'production' })).toContain(
+      'BROKER_DEV_IDENTITY is refused when NODE_ENV=production',
+    );
+    expect(loadConfig({ ...dev, NODE_ENV: 'development' }).devIdentity.enabled).toBe(true);
+  });
+
+  it('reports every problem at once, with the variable names', () => {
+    const found = problems({ MATRIX_SERVER_NAME: 'chat.example.org' });
+    expect(found.join('\n')).toMatch(/MATRIX_HOMESERVER_URL/);
+    const more = problems({ ...base, SYNAPSE_ADMIN_TOKEN: '', HOST_JWT_AUDIENCE: '', HOST_JWT_SECRET: '' });
+    expect(more).toEqual(
+      expect.arrayContaining([
+        'SYNAPSE_ADMIN_TOKEN (or SYNAPSE_ADMIN_TOKEN_FILE) is required',
+        'HOST_JWT_AUDIENCE is required',
+        'set exactly one of HOST_JWT_JWKS_URL, HOST_JWT_PUBLIC_KEY(_FILE) or HOST_JWT_SECRET',
+      ]),
+    );
+  });
+
+  it('pins asymmetric algorithms for key sources and rejects none/HS*', () => {
+    const jwks = { ...base, HOST_JWT_SECRET: '', HOST_JWT_JWKS_URL: 'https://host.example.org/jwks.json' };
+    expect(loadConfig(jwks).identity?.key).toMatchObject({ kind: 'jwks', algorithms: ['RS256'] });
+    expect(problems({ ...jwks, HOST_JWT_ALGORITHMS: 'RS256,none' }).join()).toMatch(/asymmetric/);
+    expect(problems({ ...jwks, HOST_JWT_ALGORITHMS: 'HS256' }).join()).toMatch(/asymmetric/);
+  });
+
+  it('requires token encryption keys with Redis (tokens are stored encrypted)', () => {
+    expect(problems({ ...base, REDIS_URL: 'redis://127.0.0.1:6379' })).toContain(
+      'BROKER_TOKEN_KEYS is required with REDIS_URL (tokens are encrypted at rest)',
+    );
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const config = loadConfig({
+      ...base,
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      BROKER_TOKEN_KEYS: `k2:${key}`,
+    });
+    expect(config.tokenKeys.map((k) => k.id)).toEqual(['k2']);
+    expect(config.store).toMatchObject({ kind: 'redis', keyPrefix: 'om:' });
+  });
+});

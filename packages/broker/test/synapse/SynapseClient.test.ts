@@ -1,0 +1,113 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { BrokerError } from '../../src/errors.js';
+import { SynapseClient } from '../../src/synapse/SynapseClient.js';
+
+// A scripted HTTP peer: these tests pin the client's retry and error rules; the real-Synapse
+// behaviour is covered by the integration suites.
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+let queue: Handler[] = [];
+let hits: Array<{ method: string | undefined; url: string | undefined; authorization: string | undefined }> =
+  [];
+let server: Server;
+let baseUrl: string;
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  ((_req, res) => {
+    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.end(JSON.stringify(body));
+  }) as Handler;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    hits.push({ method: req.method, url: req.url, authorization: req.headers.authorization });
+    const next = queue.shift() ?? json(500, { errcode: 'M_UNKNOWN' });
+    req.resume().once('end', () => next(req, res));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterEach(() => {
+  queue = [];
+  hits = [];
+});
+
+function client(overrides: Partial<ConstructorParameters<typeof SynapseClient>[0]> = {}) {
+  let admin = 'admin-1';
+  const instance = new SynapseClient({
+    homeserverUrl: baseUrl,
+    credentials: { adminToken: () => admin, asToken: () => 'as-1' },
+    retries: 2,
+    ...overrides,
+  });
+  return { instance, setAdmin: (value: string) => (admin = value) };
+}
+
+describe('SynapseClient', () => {
+  it('waits out a short 429 (retry_after_ms) and succeeds', async () => {
+    queue = [json(429, { errcode: 'M_LIMIT_EXCEEDED', retry_after_ms: 150 }), json(200, { devices: [] })];
+    const { instance } = client();
+    const started = performance.now();
+    expect(await instance.listDevices('@a:localhost')).toEqual([]);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+    expect(hits).toHaveLength(2);
+    await instance.close();
+  });
+
+  it('passes a long 429 to the caller with Retry-After instead of blocking', async () => {
+    queue = [json(429, { errcode: 'M_LIMIT_EXCEEDED' }, { 'retry-after': '30' })];
+    const { instance } = client();
+    const error = await instance.listDevices('@a:localhost').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BrokerError);
+    expect(error).toMatchObject({ code: 'OM_SYNAPSE_RATE_LIMITED', retryAfterSeconds: 30 });
+    expect(hits).toHaveLength(1);
+    await instance.close();
+  });
+
+  it('retries 5xx, then reports the homeserver unavailable', async () => {
+    queue = [json(502, {}), json(503, {}), json(500, {})];
+    const { instance } = client();
+    const error = await instance.listDevices('@a:localhost').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'OM_SYNAPSE_UNAVAILABLE', upstream: { status: 500 } });
+    expect(hits).toHaveLength(3);
+    await instance.close();
+  });
+
+  it('does not retry a 4xx and carries errcode and status', async () => {
+    queue = [json(403, { errcode: 'M_FORBIDDEN', error: 'You are not a server admin' })];
+    const { instance } = client();
+    const error = await instance.listDevices('@a:localhost').catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'OM_SYNAPSE_ERROR',
+      upstream: { status: 403, errcode: 'M_FORBIDDEN' },
+    });
+    expect((error as Error).message).not.toContain('admin-1');
+    expect(hits).toHaveLength(1);
+    await instance.close();
+  });
+
+  it('opens the circuit after repeated failures and answers at once with Retry-After', async () => {
+    const { instance } = client({ retries: 0, breaker: { failureThreshold: 2, openMs: 60_000 } });
+    queue = [json(500, {}), json(500, {})];
+    await instance.health().catch(() => {});
+    await instance.health().catch(() => {});
+    const error = await instance.health().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'OM_SYNAPSE_UNAVAILABLE' });
+    expect((error as BrokerError).retryAfterSeconds).toBeGreaterThanOrEqual(59);
+    expect(hits).toHaveLength(2);
+    await instance.close();
+  });
+
+  it('reads credentials per call, so a reloaded admin token applies at once', async () => {
+    queue = [json(200, { devices: [] }), json(200, { devices: [] })];
+    const { instance, setAdmin } = client();
+    await instance.listDevices('@a:localhost');
+    setAdmin('admin-2');
+    await instance.listDevices('@a:localhost');
+    expect(hits.map((h) => h.authorization)).toEqual(['Bearer admin-1', 'Bearer admin-2']);
+    expect(hits[0]?.url).toBe('/_synapse/admin/v2/users/%40a%3Alocalhost/devices');
+    await instance.close();
+  });
+});
