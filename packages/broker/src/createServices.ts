@@ -94,6 +94,15 @@ export function createServices(
     minRemainingMs: config.sessions.minRemainingMs,
     onMint: (path) => metrics.tokenMints.inc({ path }),
   });
+  // 0 disables the sweep (several brokers may share one store: one sweeper is enough).
+  const sweeper =
+    config.sessions.sweepIntervalMs > 0
+      ? setInterval(() => {
+          sessions.sweep(config.sessions.deviceMaxIdleMs).catch(() => {
+            // A failed sweep is retried at the next interval; requests are unaffected.
+          });
+        }, config.sessions.sweepIntervalMs).unref()
+      : undefined;
   return {
     store,
     synapse,
@@ -103,6 +112,7 @@ export function createServices(
     sessions,
     secrets,
     async close() {
+      clearInterval(sweeper);
       verifier.close();
       await synapse.close();
       if (!overrides.store) await store.close();

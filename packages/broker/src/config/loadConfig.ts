@@ -33,7 +33,12 @@ export interface BrokerConfig {
   hostTokenCookie: string | undefined;
   store: { kind: 'memory' } | { kind: 'redis'; url: string; keyPrefix: string };
   tokenKeys: CipherKey[];
-  sessions: { maxDevicesPerUser: number; minRemainingMs: number };
+  sessions: {
+    maxDevicesPerUser: number;
+    minRemainingMs: number;
+    deviceMaxIdleMs: number;
+    sweepIntervalMs: number;
+  };
 }
 
 /** A secret given inline or as a file; files are re-read on reload (ops rotate them in place). */
@@ -106,6 +111,8 @@ const schema = z.object({
   BROKER_TOKEN_KEYS: z.string().optional(),
   BROKER_MAX_DEVICES_PER_USER: z.coerce.number().int().min(1).max(100).default(10),
   BROKER_TOKEN_MIN_REMAINING_SECONDS: z.coerce.number().int().min(0).default(60),
+  BROKER_DEVICE_MAX_IDLE_DAYS: z.coerce.number().min(0.001).default(30),
+  BROKER_DEVICE_SWEEP_MINUTES: z.coerce.number().min(0).default(60),
 });
 
 function secret(
@@ -256,6 +263,8 @@ export function loadConfig(rawEnv: Record<string, string | undefined> = process.
     sessions: {
       maxDevicesPerUser: env.BROKER_MAX_DEVICES_PER_USER,
       minRemainingMs: env.BROKER_TOKEN_MIN_REMAINING_SECONDS * 1000,
+      deviceMaxIdleMs: env.BROKER_DEVICE_MAX_IDLE_DAYS * 86_400_000,
+      sweepIntervalMs: env.BROKER_DEVICE_SWEEP_MINUTES * 60_000,
     },
   };
 }

@@ -43,6 +43,8 @@ export function deviceIdFor(clientDeviceKey: string): string {
 }
 
 const devicesKey = (userId: string) => `devices:${userId}`;
+/** Users with broker devices, so a sweep needs no key scan. */
+const DEVICE_INDEX = 'devices:index';
 const tokenKey = (userId: string, deviceId: string) => `token:${userId}:${deviceId}`;
 
 /**
@@ -123,6 +125,25 @@ export class SessionIssuer {
     await store.hashDelete(devicesKey(userId), deviceId);
   }
 
+  /**
+   * Device hygiene: deletes broker devices not seen for `maxIdleMs`, so they never pile up on
+   * Synapse. Returns how many were deleted.
+   */
+  async sweep(maxIdleMs: number): Promise<number> {
+    const { store } = this.options;
+    const cutoff = this.now() - maxIdleMs;
+    let deleted = 0;
+    for (const userId of Object.keys(await store.hashGetAll(DEVICE_INDEX))) {
+      const devices = await this.listDevices(userId);
+      for (const device of devices.filter((d) => d.lastSeenAt < cutoff)) {
+        await this.revokeDevice(userId, device.deviceId);
+        deleted++;
+      }
+      if ((await this.listDevices(userId)).length === 0) await store.hashDelete(DEVICE_INDEX, userId);
+    }
+    return deleted;
+  }
+
   /** Revokes every broker device of the user, including ones the registry lost track of. */
   async revokeUser(userId: string): Promise<string[]> {
     const known = (await this.listDevices(userId)).map((device) => device.deviceId);
@@ -141,6 +162,7 @@ export class SessionIssuer {
     if (!existing) await this.evictOverCap(userId);
     const record: DeviceRecord = { createdAt: existing?.createdAt ?? now, lastSeenAt: now };
     await store.hashSet(devicesKey(userId), deviceId, JSON.stringify(record));
+    await store.hashSet(DEVICE_INDEX, userId, String(now));
   }
 
   private async evictOverCap(userId: string): Promise<void> {
@@ -154,10 +176,14 @@ export class SessionIssuer {
 
 function parseCached(json: string | undefined): { accessToken: string; expiresAt: number } | undefined {
   if (!json) return undefined;
-  const value = JSON.parse(json) as { accessToken?: unknown; expiresAt?: unknown };
-  return typeof value.accessToken === 'string' && typeof value.expiresAt === 'number'
-    ? { accessToken: value.accessToken, expiresAt: value.expiresAt }
-    : undefined;
+  try {
+    const value = JSON.parse(json) as { accessToken?: unknown; expiresAt?: unknown };
+    return typeof value.accessToken === 'string' && typeof value.expiresAt === 'number'
+      ? { accessToken: value.accessToken, expiresAt: value.expiresAt }
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function parseRecord(json: string | undefined): DeviceRecord | undefined {
