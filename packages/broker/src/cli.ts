@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { appserviceRegistration } from './appservice/appserviceRegistration.js';
+
+const USAGE = `Usage: openmeet-broker <command> [options]
+
+Commands:
+  serve                       start the broker (configuration from the environment; see the README)
+  appservice-registration     print the application-service registration Synapse needs, with fresh tokens
+
+Options (appservice-registration):
+  --server-name NAME          the homeserver's server name (required)
+  --prefix PREFIX             localpart prefix of broker users (default: om_; must match BROKER_LOCALPART_PREFIX)
+  --as-token TOKEN            reuse a token instead of generating one (likewise --hs-token)
+`;
+
+interface Output {
+  write(chunk: string): unknown;
+}
+
+export async function main(
+  argv: readonly string[],
+  out: Output = process.stdout,
+  err: Output = process.stderr,
+): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: false,
+    options: {
+      'server-name': { type: 'string' },
+      prefix: { type: 'string' },
+      'as-token': { type: 'string' },
+      'hs-token': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command = 'serve'] = positionals;
+  if (values.help) {
+    out.write(USAGE);
+    return 0;
+  }
+  if (command === 'serve') {
+    await import('./server.js');
+    return 0;
+  }
+  if (command === 'appservice-registration') {
+    const serverName = values['server-name'];
+    if (typeof serverName !== 'string' || !serverName) {
+      err.write(`--server-name is required\n\n${USAGE}`);
+      return 2;
+    }
+    const token = (given: unknown) =>
+      typeof given === 'string' && given ? given : randomBytes(32).toString('hex');
+    const registration = appserviceRegistration({
+      serverName,
+      localpartPrefix: typeof values.prefix === 'string' ? values.prefix : 'om_',
+      asToken: token(values['as-token']),
+      hsToken: token(values['hs-token']),
+    });
+    // JSON is valid YAML: save it as e.g. openmeet-broker.yaml and list it in app_service_config_files.
+    out.write(`${JSON.stringify(registration, null, 2)}\n`);
+    err.write(
+      'Save this as a file Synapse reads (app_service_config_files), restart Synapse, and give the broker\n' +
+        'MATRIX_AS_TOKEN (the as_token above). Also set refreshable_access_token_lifetime (e.g. 15m).\n',
+    );
+    return 0;
+  }
+  err.write(`unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
+  return 2;
+}
