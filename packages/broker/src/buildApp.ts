@@ -68,7 +68,6 @@ export function buildApp(config: BrokerConfig, options: BuildAppOptions = {}): F
     // Fastify's JSON parser rejects __proto__ and constructor.prototype keys with a 400.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
-    disableRequestLogging: false,
   });
   const metrics = createMetrics();
   const services = createServices(config, metrics, options);
