@@ -1,4 +1,7 @@
-export { type AppserviceRegistrationOptions, appserviceRegistration } from './appservice/appserviceRegistration.js';
+export {
+  type AppserviceRegistrationOptions,
+  appserviceRegistration,
+} from './appservice/appserviceRegistration.js';
 export { type BuildAppOptions, buildApp } from './buildApp.js';
 export { type BrokerConfig, ConfigError, loadConfig, type Secret } from './config/loadConfig.js';
 export { BrokerError, type BrokerErrorCode, errorTable, isBrokerError } from './errors.js';
