@@ -7,6 +7,8 @@ import {
 } from './identity/index.js';
 import type { Metrics } from './metrics.js';
 import { Provisioner } from './provisioning/Provisioner.js';
+import { AdminLoginMinter } from './session/AdminLoginMinter.js';
+import { AppserviceMinter } from './session/AppserviceMinter.js';
 import { SessionIssuer } from './session/SessionIssuer.js';
 import { TokenCipher } from './session/TokenCipher.js';
 import { createStore, type Store } from './store/index.js';
@@ -85,8 +87,14 @@ export function createServices(
     localpartPrefix: config.matrix.localpartPrefix,
     onProvision: (outcome) => metrics.provisioning.inc({ outcome }),
   });
+  // The one place the token minting strategy is chosen.
+  const minter =
+    config.sessions.tokenMode === 'admin-login'
+      ? new AdminLoginMinter(synapse, config.sessions.tokenTtlMs)
+      : new AppserviceMinter(synapse);
   const sessions = new SessionIssuer({
     synapse,
+    minter,
     store,
     cipher: new TokenCipher(config.tokenKeys),
     homeserverUrl: config.matrix.publicHomeserverUrl,

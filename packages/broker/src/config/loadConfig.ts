@@ -34,6 +34,10 @@ export interface BrokerConfig {
   store: { kind: 'memory' } | { kind: 'redis'; url: string; keyPrefix: string };
   tokenKeys: CipherKey[];
   sessions: {
+    /** `appservice` (device-bound, recommended) or the `admin-login` fallback. */
+    tokenMode: 'appservice' | 'admin-login';
+    /** Token lifetime in `admin-login` mode (in `appservice` mode Synapse's setting rules). */
+    tokenTtlMs: number;
     maxDevicesPerUser: number;
     minRemainingMs: number;
     deviceMaxIdleMs: number;
@@ -111,6 +115,8 @@ const schema = z.object({
   BROKER_TOKEN_KEYS: z.string().optional(),
   BROKER_MAX_DEVICES_PER_USER: z.coerce.number().int().min(1).max(100).default(10),
   BROKER_TOKEN_MIN_REMAINING_SECONDS: z.coerce.number().int().min(0).default(60),
+  BROKER_TOKEN_MODE: z.enum(['appservice', 'admin-login']).default('appservice'),
+  BROKER_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
   BROKER_DEVICE_MAX_IDLE_DAYS: z.coerce.number().min(0.001).default(30),
   BROKER_DEVICE_SWEEP_MINUTES: z.coerce.number().min(0).default(60),
 });
@@ -202,7 +208,10 @@ export function loadConfig(rawEnv: Record<string, string | undefined> = process.
     env.SYNAPSE_ADMIN_TOKEN,
     env.SYNAPSE_ADMIN_TOKEN_FILE,
   );
-  const asToken = secret(problems, 'MATRIX_AS_TOKEN', env.MATRIX_AS_TOKEN, env.MATRIX_AS_TOKEN_FILE);
+  const asToken: Secret =
+    env.BROKER_TOKEN_MODE === 'appservice' || env.MATRIX_AS_TOKEN || env.MATRIX_AS_TOKEN_FILE
+      ? secret(problems, 'MATRIX_AS_TOKEN', env.MATRIX_AS_TOKEN, env.MATRIX_AS_TOKEN_FILE)
+      : { read: () => '', source: 'env' };
 
   const issuer = env.HOST_JWT_ISSUER ?? 'openmeet-dev';
   const audience = env.HOST_JWT_AUDIENCE ?? 'openmeet-chat';
@@ -261,6 +270,8 @@ export function loadConfig(rawEnv: Record<string, string | undefined> = process.
       : { kind: 'memory' },
     tokenKeys: keys,
     sessions: {
+      tokenMode: env.BROKER_TOKEN_MODE,
+      tokenTtlMs: env.BROKER_TOKEN_TTL_SECONDS * 1000,
       maxDevicesPerUser: env.BROKER_MAX_DEVICES_PER_USER,
       minRemainingMs: env.BROKER_TOKEN_MIN_REMAINING_SECONDS * 1000,
       deviceMaxIdleMs: env.BROKER_DEVICE_MAX_IDLE_DAYS * 86_400_000,

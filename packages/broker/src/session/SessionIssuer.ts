@@ -1,7 +1,9 @@
 import { BrokerError } from '../errors.js';
 import { type Store, withLock } from '../store/index.js';
 import type { SynapseClient } from '../synapse/SynapseClient.js';
+import { AppserviceMinter } from './AppserviceMinter.js';
 import type { TokenCipher } from './TokenCipher.js';
+import type { TokenMinter } from './TokenMinter.js';
 
 export interface MatrixSession {
   userId: string;
@@ -14,6 +16,8 @@ export interface MatrixSession {
 
 export interface SessionIssuerOptions {
   synapse: SynapseClient;
+  /** Defaults to an appservice login. */
+  minter?: TokenMinter;
   store: Store;
   cipher: TokenCipher;
   homeserverUrl: string;
@@ -21,7 +25,6 @@ export interface SessionIssuerOptions {
   maxDevicesPerUser: number;
   /** A cached token is handed out again only while it has at least this long to live. */
   minRemainingMs: number;
-  deviceDisplayName?: string;
   now?: () => number;
   onMint?: (path: 'cached' | 'fresh') => void;
 }
@@ -54,9 +57,11 @@ const tokenKey = (userId: string, deviceId: string) => `token:${userId}:${device
  */
 export class SessionIssuer {
   private readonly now: () => number;
+  private readonly minter: TokenMinter;
 
   constructor(private readonly options: SessionIssuerOptions) {
     this.now = options.now ?? Date.now;
+    this.minter = options.minter ?? new AppserviceMinter(options.synapse);
   }
 
   async mint(userId: string, clientDeviceKey: string): Promise<MatrixSession> {
@@ -82,28 +87,18 @@ export class SessionIssuer {
   private async issue(userId: string, deviceId: string): Promise<MatrixSession> {
     const { store, cipher } = this.options;
     await this.touchDevice(userId, deviceId);
-    const login = await this.options.synapse.appserviceLogin(
-      userId,
-      deviceId,
-      this.options.deviceDisplayName ?? 'OpenMeet Chat',
-    );
-    if (login.device_id !== deviceId) {
-      throw new BrokerError('OM_SYNAPSE_ERROR', { message: 'Synapse bound the token to another device' });
-    }
-    if (login.expires_in_ms === undefined) {
-      // A non-expiring token would break the promise that access ends within one token lifetime.
-      throw new BrokerError('OM_SYNAPSE_ERROR', {
-        message: 'Synapse issued a non-expiring token: set refreshable_access_token_lifetime',
-      });
-    }
-    const expiresAt = this.now() + login.expires_in_ms;
-    const sealed = cipher.encrypt(JSON.stringify({ accessToken: login.access_token, expiresAt }));
-    await store.set(tokenKey(userId, deviceId), sealed, { ttlMs: login.expires_in_ms });
+    const previous = await store.get(tokenKey(userId, deviceId));
+    const minted = await this.minter.mint(userId, deviceId);
+    const expiresAt = this.now() + minted.expiresInMs;
+    const sealed = cipher.encrypt(JSON.stringify({ accessToken: minted.accessToken, expiresAt }));
+    await store.set(tokenKey(userId, deviceId), sealed, { ttlMs: minted.expiresInMs });
+    const previousToken = previous ? parseCached(cipher.decrypt(previous))?.accessToken : undefined;
+    if (previousToken && previousToken !== minted.accessToken) await this.minter.retire(previousToken);
     this.options.onMint?.('fresh');
     return {
       userId,
       deviceId,
-      accessToken: login.access_token,
+      accessToken: minted.accessToken,
       expiresAt,
       homeserverUrl: this.options.homeserverUrl,
     };
@@ -119,9 +114,14 @@ export class SessionIssuer {
 
   /** Deletes the device on Synapse: every token it holds stops working at once. */
   async revokeDevice(userId: string, deviceId: string): Promise<void> {
-    const { store, synapse } = this.options;
+    const { store, cipher } = this.options;
+    const sealed = await store.get(tokenKey(userId, deviceId));
     await store.delete(tokenKey(userId, deviceId));
-    await synapse.deleteDevice(userId, deviceId);
+    await this.minter.revokeDevice(
+      userId,
+      deviceId,
+      parseCached(sealed && cipher.decrypt(sealed))?.accessToken,
+    );
     await store.hashDelete(devicesKey(userId), deviceId);
   }
 
@@ -147,9 +147,12 @@ export class SessionIssuer {
   /** Revokes every broker device of the user, including ones the registry lost track of. */
   async revokeUser(userId: string): Promise<string[]> {
     const known = (await this.listDevices(userId)).map((device) => device.deviceId);
-    const onSynapse = (await this.options.synapse.listDevices(userId))
-      .map((device) => device.device_id)
-      .filter((id) => id.startsWith(BROKER_DEVICE_PREFIX));
+    const onSynapse =
+      this.minter.mode === 'appservice'
+        ? (await this.options.synapse.listDevices(userId))
+            .map((device) => device.device_id)
+            .filter((id) => id.startsWith(BROKER_DEVICE_PREFIX))
+        : [];
     const all = [...new Set([...known, ...onSynapse])];
     for (const deviceId of all) await this.revokeDevice(userId, deviceId);
     return all;

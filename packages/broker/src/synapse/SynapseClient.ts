@@ -52,7 +52,8 @@ interface CallOptions {
   /** Template for metrics and logs, e.g. `/_synapse/admin/v2/users/:id` (never a real id or token). */
   endpoint: string;
   path: string;
-  token: 'admin' | 'as' | 'none';
+  /** `admin`/`as`: the broker's credentials; an object: a user's own access token. */
+  token: 'admin' | 'as' | 'none' | { user: string };
   body?: unknown;
   raw?: { bytes: Uint8Array; contentType: string };
 }
@@ -195,6 +196,23 @@ export class SynapseClient {
     })) as { access_token: string };
   }
 
+  /** Invalidates one access token (used with device-less tokens, which no device deletion reaches). */
+  async logout(accessToken: string, all = false): Promise<void> {
+    try {
+      await this.call({
+        method: 'POST',
+        endpoint: all ? '/_matrix/client/v3/logout/all' : '/_matrix/client/v3/logout',
+        path: all ? '/_matrix/client/v3/logout/all' : '/_matrix/client/v3/logout',
+        token: { user: accessToken },
+        body: {},
+      });
+    } catch (err) {
+      // An already-dead token is what we wanted.
+      if (err instanceof BrokerError && err.upstream?.status === 401) return;
+      throw err;
+    }
+  }
+
   async uploadMedia(bytes: Uint8Array, contentType: string, filename: string): Promise<string> {
     const body = (await this.call({
       method: 'POST',
@@ -214,6 +232,7 @@ export class SynapseClient {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (options.token === 'admin') headers.authorization = `Bearer ${this.options.credentials.adminToken()}`;
     if (options.token === 'as') headers.authorization = `Bearer ${this.options.credentials.asToken()}`;
+    if (typeof options.token === 'object') headers.authorization = `Bearer ${options.token.user}`;
     if (options.raw) headers['content-type'] = options.raw.contentType;
     else if (options.body !== undefined) headers['content-type'] = 'application/json';
     return headers;
