@@ -244,4 +244,29 @@ describe('POST /v1/session against a real Synapse', () => {
     }
     expect(logs.length).toBeGreaterThan(20);
   });
+
+  it('never puts the admin or appservice token in any response', async () => {
+    const hostToken = await hostTokenFor(app, 'alice');
+    const responses = await Promise.all([
+      app.inject({ method: 'GET', url: '/docs/json' }),
+      app.inject({ method: 'GET', url: '/metrics' }),
+      app.inject({ method: 'GET', url: '/readyz' }),
+      app.inject({ method: 'GET', url: '/v1/dev/jwks.json' }),
+      app.inject({ method: 'GET', url: '/v1/ops/users/alice/devices', headers: OPS }),
+      app.inject({ method: 'POST', url: '/v1/ops/secrets/reload', headers: OPS }),
+      app.inject({ method: 'GET', url: '/v1/ops/users/%40nobody%3Alocalhost/devices', headers: OPS }),
+      app.inject({
+        method: 'POST',
+        url: '/v1/session',
+        headers: { authorization: `Bearer ${hostToken}` },
+        payload: { deviceKey: 'tab-alice-0009' },
+      }),
+    ]);
+    expect(responses.map((r) => r.statusCode)).toContain(200);
+    for (const response of responses) {
+      const everything = `${JSON.stringify(response.headers)}\n${response.body}`;
+      expect(everything).not.toContain(bed.asToken);
+      expect(everything).not.toContain(bed.testbed.adminToken);
+    }
+  });
 });
