@@ -86,6 +86,8 @@ export function createServices(
     serverName: config.matrix.serverName,
     localpartPrefix: config.matrix.localpartPrefix,
     onProvision: (outcome) => metrics.provisioning.inc({ outcome }),
+    avatars: config.avatars,
+    onAvatar: (outcome) => metrics.avatarSyncs.inc({ outcome }),
   });
   // The one place the token minting strategy is chosen.
   const minter =

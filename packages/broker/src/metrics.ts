@@ -18,6 +18,12 @@ export function createMetrics() {
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),
+    avatarSyncs: new Counter({
+      name: 'openmeet_broker_avatar_syncs_total',
+      help: 'Host avatar syncs, by outcome',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
     synapseLatency: new Histogram({
       name: 'openmeet_broker_synapse_request_duration_seconds',
       help: 'Latency of calls to Synapse, by endpoint template and status',

@@ -33,6 +33,8 @@ export interface BrokerConfig {
   hostTokenCookie: string | undefined;
   store: { kind: 'memory' } | { kind: 'redis'; url: string; keyPrefix: string };
   tokenKeys: CipherKey[];
+  /** Host avatars are fetched with SSRF guards; private networks only when allowed. */
+  avatars: { allowPrivateNetworks: boolean; maxBytes: number; timeoutMs: number; retryMs: number };
   sessions: {
     /** `appservice` (device-bound, recommended) or the `admin-login` fallback. */
     tokenMode: 'appservice' | 'admin-login';
@@ -115,6 +117,10 @@ const schema = z.object({
   BROKER_TOKEN_KEYS: z.string().optional(),
   BROKER_MAX_DEVICES_PER_USER: z.coerce.number().int().min(1).max(100).default(10),
   BROKER_TOKEN_MIN_REMAINING_SECONDS: z.coerce.number().int().min(0).default(60),
+  BROKER_AVATAR_ALLOW_PRIVATE: bool.default(false),
+  BROKER_AVATAR_MAX_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(1_048_576),
+  BROKER_AVATAR_TIMEOUT_MS: z.coerce.number().int().min(100).max(15_000).default(5000),
+  BROKER_AVATAR_RETRY_SECONDS: z.coerce.number().int().min(0).default(300),
   BROKER_TOKEN_MODE: z.enum(['appservice', 'admin-login']).default('appservice'),
   BROKER_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
   BROKER_DEVICE_MAX_IDLE_DAYS: z.coerce.number().min(0.001).default(30),
@@ -269,6 +275,12 @@ export function loadConfig(rawEnv: Record<string, string | undefined> = process.
       ? { kind: 'redis', url: env.REDIS_URL, keyPrefix: env.BROKER_REDIS_PREFIX }
       : { kind: 'memory' },
     tokenKeys: keys,
+    avatars: {
+      allowPrivateNetworks: env.BROKER_AVATAR_ALLOW_PRIVATE,
+      maxBytes: env.BROKER_AVATAR_MAX_BYTES,
+      timeoutMs: env.BROKER_AVATAR_TIMEOUT_MS,
+      retryMs: env.BROKER_AVATAR_RETRY_SECONDS * 1000,
+    },
     sessions: {
       tokenMode: env.BROKER_TOKEN_MODE,
       tokenTtlMs: env.BROKER_TOKEN_TTL_SECONDS * 1000,

@@ -3,7 +3,17 @@ import type { HostIdentity } from '../identity/index.js';
 import type { Store } from '../store/index.js';
 import { withLock } from '../store/index.js';
 import type { SynapseClient } from '../synapse/SynapseClient.js';
+import { type FetchAvatarOptions, fetchAvatar } from './fetchAvatar.js';
 import { matrixUserIdFor } from './matrixUserId.js';
+
+export type AvatarOutcome = 'updated' | 'unchanged' | 'rejected';
+
+/** `timeoutMs` (default 5 s) delays sign-in: keep it well under the 30 s provisioning lock. */
+export interface AvatarSyncOptions
+  extends Pick<FetchAvatarOptions, 'allowPrivateNetworks' | 'maxBytes' | 'timeoutMs'> {
+  /** After a failed avatar, how long before a sign-in tries that URL again. Default 5 min. */
+  retryMs?: number;
+}
 
 export interface ProvisionerOptions {
   synapse: SynapseClient;
@@ -14,14 +24,33 @@ export interface ProvisionerOptions {
   profileCacheMs?: number;
   /** Counts admin-API provisioning calls (metrics). */
   onProvision?: (outcome: 'created' | 'updated' | 'unchanged') => void;
+  avatars?: AvatarSyncOptions;
+  /**
+   * Counts avatar syncs (metrics). A rejection carries a BrokerError whose message names the
+   * origin only (safe to log); it never fails the sign-in.
+   */
+  onAvatar?: (outcome: AvatarOutcome, error?: BrokerError) => void;
 }
 
+/** What the host last asked for and we settled: the fast path compares it as a string. */
 interface ProvisionedProfile {
   displayName: string | null;
+  /** The host's avatar URL; null when the host sends none (Synapse's avatar is then left alone). */
+  avatarSource: string | null;
 }
 
+/** The last avatar uploaded for a user, kept without expiry so a known image is never re-uploaded. */
+interface AvatarRecord {
+  avatarSource: string;
+  avatarSha256: string;
+  mxc: string;
+}
+
+type AvatarResolution = { mxc: string } | { error: BrokerError };
+
 /**
- * Makes sure the Matrix user for a host identity exists with the host's display name. Idempotent
+ * Makes sure the Matrix user for a host identity exists with the host's display name and avatar
+ * (downloaded through SSRF guards; a bad avatar never fails the sign-in). Idempotent
  * and single-flight: concurrent first requests (in this process and, through a store lock, across
  * broker instances) create the user once. It never sets a password nor touches devices.
  */
@@ -31,16 +60,27 @@ export class Provisioner {
   constructor(private readonly options: ProvisionerOptions) {}
 
   userIdFor(hostUserId: string): string {
-    return matrixUserIdFor(hostUserId, {
-      prefix: this.options.localpartPrefix,
-      serverName: this.options.serverName,
-    });
+    try {
+      return matrixUserIdFor(hostUserId, {
+        prefix: this.options.localpartPrefix,
+        serverName: this.options.serverName,
+      });
+    } catch (cause) {
+      // Empty ids and ids that are not valid Unicode cannot name a Matrix user.
+      throw new BrokerError('OM_BAD_REQUEST', {
+        message: 'The host user id cannot be mapped to a Matrix user',
+        cause,
+      });
+    }
   }
 
   /** Resolves to the Matrix user id, provisioned and in sync. */
   async ensure(identity: HostIdentity): Promise<string> {
     const userId = this.userIdFor(identity.hostUserId);
-    const wanted: ProvisionedProfile = { displayName: identity.displayName ?? null };
+    const wanted: ProvisionedProfile = {
+      displayName: identity.displayName ?? null,
+      avatarSource: identity.avatarUrl ?? null,
+    };
     const cached = await this.options.store.get(profileKey(userId));
     if (cached === JSON.stringify(wanted)) return userId;
 
@@ -61,9 +101,10 @@ export class Provisioner {
     return flight;
   }
 
-  /** Forgets the cached profile so the next request re-provisions (ops "re-provision"). */
+  /** Forgets the cached profile and avatar so the next request re-provisions (ops "re-provision"). */
   async forget(userId: string): Promise<void> {
     await this.options.store.delete(profileKey(userId));
+    await this.options.store.delete(avatarKey(userId));
   }
 
   private async provision(userId: string, wanted: ProvisionedProfile): Promise<string> {
@@ -72,21 +113,62 @@ export class Provisioner {
     if ((await store.get(profileKey(userId))) === JSON.stringify(wanted)) return userId;
     const existing = await synapse.getUser(userId);
     if (existing?.deactivated) throw new BrokerError('OM_USER_DEACTIVATED');
-    const fields: { displayname?: string } = {};
+    const fields: { displayname?: string; avatar_url?: string } = {};
     if (wanted.displayName !== null && existing?.displayname !== wanted.displayName) {
       fields.displayname = wanted.displayName;
     }
+    const avatar =
+      wanted.avatarSource === null ? undefined : await this.resolveAvatar(userId, wanted.avatarSource);
+    if (avatar && 'mxc' in avatar && existing?.avatar_url !== avatar.mxc) fields.avatar_url = avatar.mxc;
     if (!existing || Object.keys(fields).length > 0) {
       await synapse.putUser(userId, fields);
       this.options.onProvision?.(existing ? 'updated' : 'created');
     } else {
       this.options.onProvision?.('unchanged');
     }
-    await store.set(profileKey(userId), JSON.stringify(wanted), {
-      ttlMs: this.options.profileCacheMs ?? 3_600_000,
-    });
+    if (avatar && 'error' in avatar) this.options.onAvatar?.('rejected', avatar.error);
+    else if (avatar) this.options.onAvatar?.(fields.avatar_url ? 'updated' : 'unchanged');
+
+    const profileCacheMs = this.options.profileCacheMs ?? 3_600_000;
+    // A failed avatar is retried once this shorter entry expires; the previous avatar stays meanwhile.
+    const ttlMs =
+      avatar && 'error' in avatar
+        ? Math.min(profileCacheMs, this.options.avatars?.retryMs ?? 300_000)
+        : profileCacheMs;
+    if (ttlMs > 0) await store.set(profileKey(userId), JSON.stringify(wanted), { ttlMs });
     return userId;
   }
+
+  /**
+   * The mxc URI for the host's avatar: the recorded one while the URL is unchanged; otherwise the
+   * image is downloaded and uploaded only if its bytes differ from the recorded image. Download
+   * and upload failures are returned, not thrown: a bad avatar must never fail a sign-in.
+   */
+  private async resolveAvatar(userId: string, source: string): Promise<AvatarResolution> {
+    const { synapse, store, avatars = {} } = this.options;
+    const stored = await store.get(avatarKey(userId));
+    const recorded = stored === undefined ? undefined : (JSON.parse(stored) as AvatarRecord);
+    if (recorded?.avatarSource === source) return { mxc: recorded.mxc };
+    let record: AvatarRecord;
+    try {
+      const image = await fetchAvatar(source, avatars);
+      const mxc =
+        recorded?.avatarSha256 === image.sha256
+          ? recorded.mxc
+          : await synapse.uploadMedia(image.bytes, image.contentType, `avatar.${image.contentType.slice(6)}`);
+      record = { avatarSource: source, avatarSha256: image.sha256, mxc };
+    } catch (err) {
+      return {
+        error: err instanceof BrokerError ? err : new BrokerError('OM_AVATAR_REJECTED', { cause: err }),
+      };
+    }
+    await store.set(avatarKey(userId), JSON.stringify(record));
+    return { mxc: record.mxc };
+  }
+}
+
+function avatarKey(userId: string): string {
+  return `avatar:${userId}`;
 }
 
 function profileKey(userId: string): string {

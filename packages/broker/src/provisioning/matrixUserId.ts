@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 
 const MAX_MXID_BYTES = 255;
+// A lone UTF-16 surrogate has no UTF-8 form: Buffer.from would turn every one into U+FFFD and
+// map different ids to the same localpart.
+const LONE_SURROGATE = /\p{Surrogate}/u;
 
 /**
  * Maps a host user id to a Matrix localpart, injectively. Following the spec's suggested mapping
@@ -8,6 +11,7 @@ const MAX_MXID_BYTES = 255;
  * `_` becomes `__`, and every other byte of the UTF-8 encoding becomes `=xx`.
  */
 export function encodeLocalpart(hostUserId: string): string {
+  if (LONE_SURROGATE.test(hostUserId)) throw new TypeError('host user id is not well-formed Unicode');
   let out = '';
   for (const byte of Buffer.from(hostUserId, 'utf8')) {
     const char = String.fromCharCode(byte);
