@@ -3,6 +3,7 @@ export { chromiumArgs, chromiumExecutablePath, chromiumLaunchOptions } from './c
 export { freePort } from './freePort.js';
 export type { DatabaseConfig } from './homeserverConfig.js';
 export { type InstallSynapseOptions, installSynapse, type SynapseInstall } from './installSynapse.js';
+export { type MatrixResponse, matrixRequest } from './matrixRequest.js';
 export { prepareTestbed } from './prepareTestbed.js';
 export type { RateLimitProfile } from './rateLimits.js';
 export { pingRedis, type RedisHandle, type RedisMode, redactUrl, resolveRedis } from './redis.js';

@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { startTestbed, type Testbed, type TestbedOptions } from '@openmeet/testbed';
+
+export { matrixRequest as matrix } from '@openmeet/testbed';
+
 import type { FastifyInstance } from 'fastify';
 import { appserviceRegistration } from '../../src/appservice/appserviceRegistration.js';
 import { buildApp } from '../../src/buildApp.js';
@@ -83,21 +86,4 @@ export async function hostTokenFor(
   });
   if (response.statusCode !== 200) throw new Error(`dev token: ${response.statusCode} ${response.body}`);
   return response.json<{ token: string }>().token;
-}
-
-export async function matrix<T = Record<string, unknown>>(
-  baseUrl: string,
-  path: string,
-  options: { method?: string; token?: string; body?: unknown } = {},
-): Promise<{ status: number; body: T }> {
-  const headers: Record<string, string> = {};
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(new URL(path, baseUrl), {
-    method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
-    headers,
-    body: options.body === undefined ? null : JSON.stringify(options.body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : {}) as T };
 }
