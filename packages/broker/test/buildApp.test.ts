@@ -79,6 +79,30 @@ describe('broker HTTP surface', () => {
     expect(malformed.json().error.code).toBe('OM_AUTH_MALFORMED');
   });
 
+  it('also takes the host session from the configured cookie', async () => {
+    const withCookie = buildApp(loadConfig({ ...env, HOST_JWT_COOKIE: 'host_session' }));
+    try {
+      const token = await hostTokenFor(withCookie, 'erin');
+      const response = await withCookie.inject({
+        method: 'POST',
+        url: '/v1/session',
+        cookies: { host_session: token },
+        payload: { deviceKey: 'tab-00000001' },
+      });
+      // Past authentication: it fails on the (dead) homeserver, not with OM_AUTH_MISSING.
+      expect(response.json().error.code).toBe('OM_SYNAPSE_UNAVAILABLE');
+      const other = await withCookie.inject({
+        method: 'POST',
+        url: '/v1/session',
+        cookies: { another_cookie: token },
+        payload: { deviceKey: 'tab-00000001' },
+      });
+      expect(other.json().error.code).toBe('OM_AUTH_MISSING');
+    } finally {
+      await withCookie.close();
+    }
+  });
+
   it('answers 503 with Retry-After when Synapse is down', async () => {
     const token = await hostTokenFor(app, 'bob');
     const response = await app.inject({
