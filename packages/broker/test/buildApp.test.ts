@@ -82,7 +82,7 @@ describe('broker HTTP surface', () => {
   it('also takes the host session from the configured cookie', async () => {
     const withCookie = buildApp(loadConfig({ ...env, HOST_JWT_COOKIE: 'host_session' }));
     try {
-      const token = await hostTokenFor(withCookie, 'erin');
+      const token = await hostTokenFor(withCookie, 'alice');
       const response = await withCookie.inject({
         method: 'POST',
         url: '/v1/session',
