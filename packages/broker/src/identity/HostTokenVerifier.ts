@@ -17,6 +17,8 @@ export type HostTokenVerifierDeps = VerificationKeyDeps;
 /** Session tokens are a few hundred bytes; anything this large is not one and is not worth parsing. */
 const MAX_TOKEN_LENGTH = 8 * 1024;
 const MAX_USER_ID_LENGTH = 255;
+const VERIFIED_CACHE_SIZE = 10_000;
+const VERIFIED_CACHE_MS = 5 * 60_000;
 
 /**
  * Verifies the host app's session JWT: signature with pinned algorithms, `exp` required, `iss` and
@@ -31,10 +33,31 @@ export function createHostTokenVerifier(
   const now = deps.now ?? Date.now;
   const { claims } = config;
 
+  // A browser presents the same host token on every refresh until it expires: remember tokens
+  // already verified, so the hot path pays one signature check per token, not per request.
+  const verified = new Map<string, { identity: HostIdentity; until: number; keys: unknown }>();
+
   async function verify(token: string): Promise<HostIdentity> {
     if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
       throw new BrokerError('OM_AUTH_MALFORMED');
     }
+    const hit = verified.get(token);
+    const keys = verificationKey.keySetVersion();
+    // A rotated or removed key invalidates what it vouched for at once.
+    if (hit && now() < hit.until && hit.keys === keys) return hit.identity;
+    if (hit) verified.delete(token);
+    const identity = await verifyFully(token);
+    if (verified.size >= VERIFIED_CACHE_SIZE) {
+      // Drop the oldest entry (Maps iterate in insertion order).
+      const oldest = verified.keys().next().value;
+      if (oldest !== undefined) verified.delete(oldest);
+    }
+    // Until expiry, and never longer than VERIFIED_CACHE_MS.
+    verified.set(token, { identity, until: Math.min(identity.expiresAt, now() + VERIFIED_CACHE_MS), keys });
+    return identity;
+  }
+
+  async function verifyFully(token: string): Promise<HostIdentity> {
     const options: JWTVerifyOptions = {
       algorithms: verificationKey.algorithms,
       issuer: config.issuer,

@@ -15,6 +15,8 @@ export interface JwksCacheOptions {
 export interface JwksCache {
   /** A jose key resolver: picks the key for a token's `alg`/`kid`, fetching the set when needed. */
   readonly getKey: JWTVerifyGetKey;
+  /** Changes whenever a different key set is in use (an identity, compared with ===). */
+  readonly version: unknown;
   /** How many fetches have been started, for tests and metrics. */
   readonly fetchCount: number;
   /** Aborts a fetch in flight and stops further fetches. */
@@ -117,6 +119,9 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
     getKey,
     get fetchCount() {
       return fetchCount;
+    },
+    get version() {
+      return current;
     },
     close() {
       closing.abort();

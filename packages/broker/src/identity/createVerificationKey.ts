@@ -9,6 +9,8 @@ export interface VerificationKey {
   algorithms: string[];
   /** Fetches started so far (JWKS sources only). */
   readonly fetchCount: number;
+  /** Identity of the key set in force; a different value means keys were rotated or removed. */
+  keySetVersion(): unknown;
   close(): void;
 }
 
@@ -69,6 +71,7 @@ export function createVerificationKey(
         get fetchCount() {
           return cache.fetchCount;
         },
+        keySetVersion: () => cache.version,
         close: () => cache.close(),
       };
     }
@@ -85,13 +88,13 @@ export function createVerificationKey(
         }
         return resolve(header, token);
       };
-      return staticKey(key, source.algorithms);
+      return { ...staticKey(key, source.algorithms), keySetVersion: () => source.jwks() };
     }
   }
 }
 
 function staticKey(key: VerificationKey['key'], algorithms: string[]): VerificationKey {
-  return { key, algorithms, fetchCount: 0, close: () => {} };
+  return { key, algorithms, fetchCount: 0, keySetVersion: () => key, close: () => {} };
 }
 
 function assertAsymmetric(algorithms: string[]): void {

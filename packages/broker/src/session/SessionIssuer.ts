@@ -46,6 +46,7 @@ export function deviceIdFor(clientDeviceKey: string): string {
 }
 
 const devicesKey = (userId: string) => `devices:${userId}`;
+const LAST_SEEN_GRANULARITY_MS = 60_000;
 /** Users with broker devices, so a sweep needs no key scan. */
 const DEVICE_INDEX = 'devices:index';
 const tokenKey = (userId: string, deviceId: string) => `token:${userId}:${deviceId}`;
@@ -70,7 +71,7 @@ export class SessionIssuer {
     const sealed = await store.get(tokenKey(userId, deviceId));
     const cached = sealed ? parseCached(cipher.decrypt(sealed)) : undefined;
     if (cached && cached.expiresAt - this.now() >= this.options.minRemainingMs) {
-      await this.touchDevice(userId, deviceId);
+      await this.touchDevice(userId, deviceId, true);
       this.options.onMint?.('cached');
       return { userId, deviceId, ...cached, homeserverUrl: this.options.homeserverUrl };
     }
@@ -158,10 +159,12 @@ export class SessionIssuer {
     return all;
   }
 
-  private async touchDevice(userId: string, deviceId: string): Promise<void> {
+  private async touchDevice(userId: string, deviceId: string, hot = false): Promise<void> {
     const { store } = this.options;
     const now = this.now();
     const existing = parseRecord(await store.hashGet(devicesKey(userId), deviceId));
+    // Last-seen only needs day-scale precision (the sweep): spare the hot path two writes.
+    if (hot && existing && now - existing.lastSeenAt < LAST_SEEN_GRANULARITY_MS) return;
     if (!existing) await this.evictOverCap(userId);
     const record: DeviceRecord = { createdAt: existing?.createdAt ?? now, lastSeenAt: now };
     await store.hashSet(devicesKey(userId), deviceId, JSON.stringify(record));

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { CompactSign } from 'jose';
+import { CompactSign, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createHostTokenVerifier, type IdentityConfig } from '../../src/identity/index.js';
 import { AUDIENCE, base64url, claims, expectCode, ISSUER, rsaKeyPair, sign, T0 } from './fixtures.js';
@@ -211,5 +211,34 @@ describe('createHostTokenVerifier: claims and key sources', () => {
     );
     const token = await sign(claims(T0), ec.privateKey, { alg: 'ES256' });
     await expect(es.verify(token)).resolves.toMatchObject({ hostUserId: 'user-1' });
+  });
+});
+
+describe('verified-token cache', () => {
+  it('answers repeats from memory but never past the token expiry', async () => {
+    const secret = 'k'.repeat(32);
+    let now = Date.now();
+    const verifier = createHostTokenVerifier(
+      {
+        key: { kind: 'hs256', secret },
+        issuer: 'iss',
+        audience: 'aud',
+        clockToleranceSec: 0,
+        claims: { userId: 'sub', displayName: 'name', avatarUrl: 'picture' },
+      },
+      { now: () => now },
+    );
+    const exp = Math.floor(now / 1000) + 60;
+    const token = await new SignJWT({ sub: 'u1' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('iss')
+      .setAudience('aud')
+      .setExpirationTime(exp)
+      .sign(new TextEncoder().encode(secret));
+    const first = await verifier.verify(token);
+    expect(await verifier.verify(token)).toBe(first);
+    now = exp * 1000 + 1;
+    await expect(verifier.verify(token)).rejects.toMatchObject({ code: 'OM_AUTH_EXPIRED' });
+    verifier.close();
   });
 });

@@ -54,13 +54,14 @@ describe('SessionIssuer device hygiene (real Synapse)', () => {
   });
 
   it('caps devices per user by evicting the least recently seen', async () => {
+    // Last-seen is kept at minute granularity, so step the clock by more than that.
     for (const key of ['cap-device-1', 'cap-device-2', 'cap-device-3']) {
-      now += 1000;
+      now += 120_000;
       await issuer.mint('@om_cap:localhost', key);
     }
-    now += 1000;
+    now += 120_000;
     await issuer.mint('@om_cap:localhost', 'cap-device-1'); // seen again: no longer the oldest
-    now += 1000;
+    now += 120_000;
     await issuer.mint('@om_cap:localhost', 'cap-device-4');
     expect((await brokerDevices('@om_cap:localhost')).sort()).toEqual([
       'OMB_cap-device-1',
