@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../createServices.js';
+import { apiSecurityHeaders } from '../http/apiSecurityHeaders.js';
 import { authenticate } from '../http/authenticate.js';
 import { errorResponseSchema } from '../http/errorHandler.js';
 
@@ -23,7 +24,13 @@ export async function sessionRoutes(
   app.post<{ Body: { deviceKey: string } }>(
     '/v1/session',
     {
+      // The hot path: fixed security headers instead of helmet's per-request work.
+      helmet: false,
       onRequest: authenticate(services.verifier, opts.cookieName),
+      onSend: async (_request, reply, payload) => {
+        reply.headers(apiSecurityHeaders);
+        return payload;
+      },
       schema: {
         tags: ['session'],
         summary:
