@@ -41,7 +41,6 @@ function loggerOptions(
       paths: [
         'req.headers.authorization',
         'req.headers.cookie',
-        'req.headers["x-ops-token"]',
         'res.headers["set-cookie"]',
         '*.accessToken',
         '*.access_token',

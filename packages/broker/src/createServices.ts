@@ -1,4 +1,5 @@
 import type { BrokerConfig, Secret } from './config/loadConfig.js';
+import { AuthFailureLimiter } from './http/AuthFailureLimiter.js';
 import {
   createDevIdentityIssuer,
   createHostTokenVerifier,
@@ -14,7 +15,7 @@ import { TokenCipher } from './session/TokenCipher.js';
 import { createStore, type Store } from './store/index.js';
 import { SynapseClient } from './synapse/SynapseClient.js';
 
-/** A secret's current value, re-read on `reload()` so ops can rotate files in place. */
+/** A secret's current value, re-read on reload so ops can rotate files in place. */
 export class SecretHolder {
   private value: string;
   constructor(private readonly secret: Secret) {
@@ -23,10 +24,21 @@ export class SecretHolder {
   get(): string {
     return this.value;
   }
-  reload(): void {
-    const next = this.secret.read();
-    if (next) this.value = next;
+  /** Reads the new value without applying it (see `reloadSecrets`). */
+  read(): string {
+    return this.secret.read();
   }
+  set(value: string): void {
+    this.value = value;
+  }
+}
+
+/** All or nothing: every file is read (and validated) before any secret changes. */
+export function reloadSecrets(holders: readonly SecretHolder[]): void {
+  const next = holders.map((holder) => holder.read());
+  holders.forEach((holder, i) => {
+    holder.set(next[i] as string);
+  });
 }
 
 export interface Services {
@@ -36,6 +48,7 @@ export interface Services {
   devIssuer: DevIdentityIssuer | undefined;
   provisioner: Provisioner;
   sessions: SessionIssuer;
+  authFailures: AuthFailureLimiter;
   secrets: { admin: SecretHolder; appservice: SecretHolder; ops: SecretHolder | undefined };
   close(): Promise<void>;
 }
@@ -105,17 +118,25 @@ export function createServices(
     onMint: (path) => metrics.tokenMints.inc({ path }),
   });
   // 0 disables the sweep (several brokers may share one store: one sweeper is enough).
+  let sweeping = false;
   const sweeper =
     config.sessions.sweepIntervalMs > 0
       ? setInterval(() => {
-          sessions.sweep(config.sessions.deviceMaxIdleMs).catch(() => {
+          if (sweeping) return;
+          sweeping = true;
+          sessions
+            .sweep(config.sessions.deviceMaxIdleMs)
             // A failed sweep is retried at the next interval; requests are unaffected.
-          });
+            .catch(() => {})
+            .finally(() => {
+              sweeping = false;
+            });
         }, config.sessions.sweepIntervalMs).unref()
       : undefined;
   return {
     store,
     synapse,
+    authFailures: new AuthFailureLimiter(store, config.rateLimitPerMinute),
     verifier,
     devIssuer,
     provisioner,

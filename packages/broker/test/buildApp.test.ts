@@ -180,3 +180,30 @@ describe('rate limiting', () => {
     expect(statuses).toEqual([200, 200, 200, 429]);
   });
 });
+
+describe('failed authentication', () => {
+  it('is limited per IP even though the request limiter keys on users', async () => {
+    const app = buildApp(
+      loadConfig({ ...env, BROKER_RATE_LIMIT_PER_MINUTE: '3', BROKER_OPS_TOKEN: 'o'.repeat(40) }),
+    );
+    try {
+      const bad = (url: string, remoteAddress: string) =>
+        app.inject({
+          method: 'POST',
+          url,
+          remoteAddress,
+          headers: { authorization: 'Bearer not.a.jwt' },
+          payload: { deviceKey: 'tab-00000001' },
+        });
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await bad('/v1/session', '198.51.100.9')).statusCode);
+      expect(statuses).toEqual([401, 401, 401, 429]);
+      // Ops token guessing shares the same per-IP budget …
+      expect((await bad('/v1/ops/users/alice/revoke', '198.51.100.9')).statusCode).toBe(429);
+      // … and another client is unaffected.
+      expect((await bad('/v1/ops/users/alice/revoke', '198.51.100.10')).statusCode).toBe(401);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -215,6 +215,41 @@ describe('POST /v1/session against a real Synapse', () => {
     expect(response.json()).toEqual({ error: { code: 'OM_USER_DEACTIVATED', message: expect.any(String) } });
   });
 
+  it('ops refuse accounts and devices the broker does not manage', async () => {
+    const admin = await app.inject({
+      method: 'POST',
+      url: '/v1/ops/users/%40admin%3Alocalhost/deactivate',
+      headers: OPS,
+      payload: {},
+    });
+    expect(admin.statusCode).toBe(400);
+    const device = await app.inject({
+      method: 'DELETE',
+      url: '/v1/ops/users/alice/devices/ADMINDEVICE',
+      headers: OPS,
+    });
+    expect(device.statusCode).toBe(400);
+    const me = await matrix(bed.testbed.homeserverUrl, '/_matrix/client/v3/account/whoami', {
+      token: bed.testbed.adminToken,
+    });
+    expect(me.status).toBe(200);
+  });
+
+  it('never hands out a token the client reports as refused', async () => {
+    const first = (await sessionFor(app, 'alice', 'tab-alice-0007')).response.json<Session>();
+    const hostToken = await hostTokenFor(app, 'alice');
+    const retry = await app.inject({
+      method: 'POST',
+      url: '/v1/session',
+      headers: { authorization: `Bearer ${hostToken}` },
+      payload: { deviceKey: 'tab-alice-0007', staleAccessToken: first.accessToken },
+    });
+    expect(retry.statusCode).toBe(200);
+    expect(retry.headers['cache-control']).toBe('no-store');
+    expect(retry.json<Session>().accessToken).not.toBe(first.accessToken);
+    expect(retry.json<Session>().deviceId).toBe(first.deviceId);
+  });
+
   it('refuses ops calls without the ops credential', async () => {
     const response = await app.inject({ method: 'POST', url: '/v1/ops/users/alice/revoke' });
     expect(response.statusCode).toBe(401);

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createPublicKey, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { HostKeySource, IdentityConfig } from '../identity/index.js';
@@ -70,6 +70,18 @@ const list = z.string().transform((value) =>
     .filter(Boolean),
 );
 const url = z.url({ protocol: /^https?$/ });
+const ASYMMETRIC_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+];
 
 const schema = z.object({
   NODE_ENV: z.string().default('development'),
@@ -124,7 +136,12 @@ const schema = z.object({
   BROKER_TOKEN_MODE: z.enum(['appservice', 'admin-login']).default('appservice'),
   BROKER_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
   BROKER_DEVICE_MAX_IDLE_DAYS: z.coerce.number().min(0.001).default(30),
-  BROKER_DEVICE_SWEEP_MINUTES: z.coerce.number().min(0).default(60),
+  // setInterval clamps anything above ~24.8 days to 1 ms.
+  BROKER_DEVICE_SWEEP_MINUTES: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 60)
+    .default(60),
 });
 
 function secret(
@@ -132,14 +149,22 @@ function secret(
   name: string,
   inline: string | undefined,
   file: string | undefined,
+  minLength = 1,
 ): Secret {
   if (inline && file) problems.push(`set ${name} or ${name}_FILE, not both`);
   if (file) {
-    const read = () => readFileSync(file, 'utf8').trim();
+    const read = () => {
+      const value = readFileSync(file, 'utf8').trim();
+      // Checked on every read, so a reload cannot swap in an empty or weaker secret.
+      if (value.length < minLength)
+        throw new Error(`${name}_FILE must hold at least ${minLength} characters`);
+      return value;
+    };
     try {
-      if (!read()) problems.push(`${name}_FILE ${file} is empty`);
-    } catch {
-      problems.push(`${name}_FILE ${file} cannot be read`);
+      read();
+    } catch (err) {
+      const unreadable = (err as NodeJS.ErrnoException).code !== undefined;
+      problems.push(unreadable ? `${name}_FILE ${file} cannot be read` : (err as Error).message);
     }
     return { read, source: 'file' };
   }
@@ -156,8 +181,8 @@ function tokenKeys(problems: string[], value: string | undefined, durable: boole
   return value.split(',').flatMap((entry) => {
     const [id, b64] = entry.trim().split(':');
     const key = Buffer.from(b64 ?? '', 'base64');
-    if (!id || key.length !== 32) {
-      problems.push('BROKER_TOKEN_KEYS entries must be kid:<32 bytes in base64>');
+    if (!id || !/^[\w-]{1,32}$/.test(id) || key.length !== 32) {
+      problems.push('BROKER_TOKEN_KEYS entries must be kid:<32 bytes in base64>, kid of [A-Za-z0-9_-]{1,32}');
       return [];
     }
     return [{ id, key }];
@@ -181,10 +206,19 @@ function hostKey(problems: string[], env: z.infer<typeof schema>): HostKeySource
     return undefined;
   }
   const algorithms = env.HOST_JWT_ALGORITHMS ?? ['RS256'];
-  if (algorithms.some((alg) => alg.toLowerCase() === 'none' || alg.startsWith('HS'))) {
+  const unknown = algorithms.filter((alg) => !ASYMMETRIC_ALGORITHMS.includes(alg));
+  if (unknown.length > 0) {
     problems.push(
-      'HOST_JWT_ALGORITHMS may list only asymmetric algorithms (HS256 comes with HOST_JWT_SECRET)',
+      `HOST_JWT_ALGORITHMS may list only asymmetric algorithms (${ASYMMETRIC_ALGORITHMS.join(', ')}); ` +
+        `HS256 comes with HOST_JWT_SECRET. Not allowed: ${unknown.join(', ')}`,
     );
+  }
+  if (pem) {
+    try {
+      createPublicKey({ key: pem, format: 'pem' });
+    } catch {
+      problems.push('HOST_JWT_PUBLIC_KEY is not a PEM public key');
+    }
   }
   if (env.HOST_JWT_JWKS_URL) return { kind: 'jwks', url: env.HOST_JWT_JWKS_URL, algorithms };
   if (pem) return { kind: 'publicKey', pem, algorithms };
@@ -245,8 +279,16 @@ export function loadConfig(rawEnv: Record<string, string | undefined> = process.
   }
   const opsToken =
     env.BROKER_OPS_TOKEN || env.BROKER_OPS_TOKEN_FILE
-      ? secret(problems, 'BROKER_OPS_TOKEN', env.BROKER_OPS_TOKEN, env.BROKER_OPS_TOKEN_FILE)
+      ? secret(problems, 'BROKER_OPS_TOKEN', env.BROKER_OPS_TOKEN, env.BROKER_OPS_TOKEN_FILE, 32)
       : undefined;
+  if (
+    env.BROKER_TOKEN_MODE === 'admin-login' &&
+    env.BROKER_TOKEN_TTL_SECONDS <= env.BROKER_TOKEN_MIN_REMAINING_SECONDS
+  ) {
+    problems.push(
+      'BROKER_TOKEN_TTL_SECONDS must exceed BROKER_TOKEN_MIN_REMAINING_SECONDS, or no token is ever reused',
+    );
+  }
   const keys = tokenKeys(problems, env.BROKER_TOKEN_KEYS, Boolean(env.REDIS_URL));
   if (problems.length > 0) throw new ConfigError(problems);
 

@@ -4,6 +4,8 @@
  * hot route uses this fixed set instead and helmet covers the rest.
  */
 export const apiSecurityHeaders: Readonly<Record<string, string>> = {
+  // Token responses must never be cached (RFC 6749 §5.1).
+  'cache-control': 'no-store',
   'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
   'cross-origin-opener-policy': 'same-origin',
   'cross-origin-resource-policy': 'same-origin',

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { extractHostToken, type HostIdentity, type HostTokenVerifier } from '../identity/index.js';
+import type { AuthFailureLimiter } from './AuthFailureLimiter.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -9,9 +10,14 @@ declare module 'fastify' {
 }
 
 /** An `onRequest` hook: verifies the host session (Bearer header or cookie) before anything else runs. */
-export function authenticate(verifier: HostTokenVerifier, cookieName: string | undefined) {
+export function authenticate(
+  verifier: HostTokenVerifier,
+  cookieName: string | undefined,
+  limiter: AuthFailureLimiter,
+) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
-    const token = extractHostToken(request.headers, request.cookies, cookieName);
-    request.hostIdentity = await verifier.verify(token);
+    request.hostIdentity = await limiter.guard(request.ip, () =>
+      verifier.verify(extractHostToken(request.headers, request.cookies, cookieName)),
+    );
   };
 }

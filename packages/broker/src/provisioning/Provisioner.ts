@@ -74,11 +74,35 @@ export class Provisioner {
     }
   }
 
+  /** True for Matrix ids in the broker's namespace on this server. */
+  isBrokerUser(userId: string): boolean {
+    return (
+      userId.startsWith(`@${this.options.localpartPrefix}`) && userId.endsWith(`:${this.options.serverName}`)
+    );
+  }
+
+  /**
+   * For deleted host accounts. Under the provisioning lock, so a provisioning run in flight cannot
+   * write the profile back after it is forgotten.
+   */
+  async deactivate(userId: string, erase: boolean): Promise<void> {
+    await withLock(
+      this.options.store,
+      `lock:provision:${userId}`,
+      LOCK_TTL_MS,
+      async () => {
+        await this.options.synapse.deactivateUser(userId, erase);
+        await this.forget(userId);
+      },
+      { waitMs: 30_000 },
+    );
+  }
+
   /** Resolves to the Matrix user id, provisioned and in sync. */
   async ensure(identity: HostIdentity): Promise<string> {
     const userId = this.userIdFor(identity.hostUserId);
     const wanted: ProvisionedProfile = {
-      displayName: identity.displayName ?? null,
+      displayName: displayNameFor(identity.displayName),
       avatarSource: identity.avatarUrl ?? null,
     };
     const cached = await this.options.store.get(profileKey(userId));
@@ -90,7 +114,7 @@ export class Provisioner {
       flight = withLock(
         this.options.store,
         `lock:provision:${userId}`,
-        30_000,
+        LOCK_TTL_MS,
         () => this.provision(userId, wanted),
         {
           waitMs: 30_000,
@@ -165,6 +189,16 @@ export class Provisioner {
     await store.set(avatarKey(userId), JSON.stringify(record));
     return { mxc: record.mxc };
   }
+}
+
+/** Longer than the worst case of the Synapse calls and avatar download made under the lock. */
+const LOCK_TTL_MS = 120_000;
+/** Synapse refuses longer display names (MAX_DISPLAYNAME_LEN) and trims whitespace itself. */
+const MAX_DISPLAY_NAME = 256;
+
+function displayNameFor(claim: string | undefined): string | null {
+  const trimmed = claim?.trim();
+  return trimmed ? Array.from(trimmed).slice(0, MAX_DISPLAY_NAME).join('').trim() : null;
 }
 
 function avatarKey(userId: string): string {

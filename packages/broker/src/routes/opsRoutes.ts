@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Services } from '../createServices.js';
+import { reloadSecrets, type Services } from '../createServices.js';
 import { BrokerError } from '../errors.js';
 import { errorResponseSchema } from '../http/errorHandler.js';
 import { opsAuth } from '../http/opsAuth.js';
+import { BROKER_DEVICE_PREFIX } from '../session/SessionIssuer.js';
 
 type UserParams = { user: string };
 
@@ -30,7 +31,7 @@ export async function opsRoutes(app: FastifyInstance, opts: { services: Services
   const ops = services.secrets.ops;
   if (!ops) return;
 
-  app.addHook('onRequest', opsAuth(ops));
+  app.addHook('onRequest', opsAuth(ops, services.authFailures));
   app.addHook('onResponse', async (request, reply) => {
     const actor = String(request.headers['x-ops-actor'] ?? 'ops-token')
       .replace(/[^\w@.:-]/g, '')
@@ -48,9 +49,15 @@ export async function opsRoutes(app: FastifyInstance, opts: { services: Services
     );
   });
 
+  // Ops act only on accounts the broker provisions: a typo must not deactivate @admin or delete the
+  // device behind the broker's own admin token.
   const matrixUser = (request: FastifyRequest<{ Params: UserParams }>) => {
     const { user } = request.params;
-    return user.startsWith('@') ? user : services.provisioner.userIdFor(user);
+    if (!user.startsWith('@')) return services.provisioner.userIdFor(user);
+    if (!services.provisioner.isBrokerUser(user)) {
+      throw new BrokerError('OM_BAD_REQUEST', { message: 'not a user the broker provisions' });
+    }
+    return user;
   };
 
   app.get<{ Params: UserParams }>(
@@ -137,6 +144,11 @@ export async function opsRoutes(app: FastifyInstance, opts: { services: Services
       },
     },
     async (request) => {
+      if (!request.params.deviceId.startsWith(BROKER_DEVICE_PREFIX)) {
+        throw new BrokerError('OM_BAD_REQUEST', {
+          message: `only broker devices (${BROKER_DEVICE_PREFIX}…) can be revoked`,
+        });
+      }
       await services.sessions.revokeDevice(matrixUser(request), request.params.deviceId);
       return { ok: true };
     },
@@ -179,8 +191,7 @@ export async function opsRoutes(app: FastifyInstance, opts: { services: Services
         // A user never provisioned has nothing to revoke; anything else must surface.
         if (!(err instanceof BrokerError && err.upstream?.status === 404)) throw err;
       });
-      await services.synapse.deactivateUser(userId, request.body?.erase ?? false);
-      await services.provisioner.forget(userId);
+      await services.provisioner.deactivate(userId, request.body?.erase ?? false);
       return { ok: true };
     },
   );
@@ -195,9 +206,8 @@ export async function opsRoutes(app: FastifyInstance, opts: { services: Services
       },
     },
     async () => {
-      services.secrets.admin.reload();
-      services.secrets.appservice.reload();
-      services.secrets.ops?.reload();
+      const { admin, appservice, ops: opsSecret } = services.secrets;
+      reloadSecrets(opsSecret ? [admin, appservice, opsSecret] : [admin, appservice]);
       return { ok: true };
     },
   );

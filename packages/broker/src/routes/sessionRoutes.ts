@@ -21,12 +21,12 @@ export async function sessionRoutes(
   opts: { services: Services; cookieName: string | undefined },
 ) {
   const { services } = opts;
-  app.post<{ Body: { deviceKey: string } }>(
+  app.post<{ Body: { deviceKey: string; staleAccessToken?: string } }>(
     '/v1/session',
     {
       // The hot path: fixed security headers instead of helmet's per-request work.
       helmet: false,
-      onRequest: authenticate(services.verifier, opts.cookieName),
+      onRequest: authenticate(services.verifier, opts.cookieName, services.authFailures),
       onSend: async (_request, reply, payload) => {
         reply.headers(apiSecurityHeaders);
         return payload;
@@ -45,6 +45,11 @@ export async function sessionRoutes(
               description:
                 'Stable per browser tab/profile; the same key always maps to the same Matrix device',
             },
+            staleAccessToken: {
+              type: 'string',
+              maxLength: 1024,
+              description: 'The token Synapse just refused (401); it is not handed out again',
+            },
           },
           required: ['deviceKey'],
           additionalProperties: false,
@@ -56,7 +61,9 @@ export async function sessionRoutes(
       const identity = request.hostIdentity;
       if (!identity) throw new Error('authenticate hook did not run');
       const userId = await services.provisioner.ensure(identity);
-      return services.sessions.mint(userId, request.body.deviceKey);
+      return services.sessions.mint(userId, request.body.deviceKey, {
+        staleAccessToken: request.body.staleAccessToken,
+      });
     },
   );
 }

@@ -12,7 +12,15 @@ export class AppserviceMinter implements TokenMinter {
   ) {}
 
   async mint(userId: string, deviceId: string): Promise<MintedToken> {
-    const login = await this.synapse.appserviceLogin(userId, deviceId, this.deviceDisplayName);
+    const login = await this.synapse
+      .appserviceLogin(userId, deviceId, this.deviceDisplayName)
+      .catch((err: unknown) => {
+        // Deactivated outside the broker (or since its profile cache was filled).
+        if (err instanceof BrokerError && err.upstream?.errcode === 'M_USER_DEACTIVATED') {
+          throw new BrokerError('OM_USER_DEACTIVATED', { cause: err });
+        }
+        throw err;
+      });
     if (login.device_id !== deviceId) {
       throw new BrokerError('OM_SYNAPSE_ERROR', { message: 'Synapse bound the token to another device' });
     }

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { BrokerError } from '../errors.js';
 import { type Store, withLock } from '../store/index.js';
 import type { SynapseClient } from '../synapse/SynapseClient.js';
@@ -34,7 +35,7 @@ interface DeviceRecord {
   lastSeenAt: number;
 }
 
-/** Device ids the broker creates all carry this prefix, so sweeps and revokes never touch others. */
+/** Device ids the broker creates all carry this prefix; sweeps and ops revokes touch no other device. */
 export const BROKER_DEVICE_PREFIX = 'OMB_';
 const CLIENT_DEVICE_KEY = /^[A-Za-z0-9_-]{8,64}$/;
 
@@ -47,6 +48,13 @@ export function deviceIdFor(clientDeviceKey: string): string {
 
 const devicesKey = (userId: string) => `devices:${userId}`;
 const LAST_SEEN_GRANULARITY_MS = 60_000;
+/** Longer than the worst case of the Synapse calls made under a lock (retries included). */
+const LOCK_TTL_MS = 120_000;
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+function sameSecret(a: string, b: string): boolean {
+  return timingSafeEqual(digest(a), digest(b));
+}
 /** Users with broker devices, so a sweep needs no key scan. */
 const DEVICE_INDEX = 'devices:index';
 const tokenKey = (userId: string, deviceId: string) => `token:${userId}:${deviceId}`;
@@ -65,24 +73,48 @@ export class SessionIssuer {
     this.minter = options.minter ?? new AppserviceMinter(options.synapse);
   }
 
-  async mint(userId: string, clientDeviceKey: string): Promise<MatrixSession> {
-    const { store, cipher } = this.options;
+  /**
+   * `staleAccessToken`: the token the client last got and Synapse now refuses (its device was
+   * signed out elsewhere, say). It is never handed out again.
+   */
+  async mint(
+    userId: string,
+    clientDeviceKey: string,
+    options: { staleAccessToken?: string | undefined } = {},
+  ): Promise<MatrixSession> {
+    const { store } = this.options;
     const deviceId = deviceIdFor(clientDeviceKey);
-    const sealed = await store.get(tokenKey(userId, deviceId));
-    const cached = sealed ? parseCached(cipher.decrypt(sealed)) : undefined;
-    if (cached && cached.expiresAt - this.now() >= this.options.minRemainingMs) {
+    const cached = await this.usableCached(userId, deviceId, options.staleAccessToken);
+    if (cached) {
       await this.touchDevice(userId, deviceId, true);
       this.options.onMint?.('cached');
       return { userId, deviceId, ...cached, homeserverUrl: this.options.homeserverUrl };
     }
-
     const known = await store.hashGet(devicesKey(userId), deviceId);
-    if (known) return this.issue(userId, deviceId);
-    // A new device may evict old ones: serialise per user, so concurrent sign-ins cannot overshoot
+    // One mint per device at a time, so every token made is the cached one or retired. A new
+    // device may evict old ones: then serialise per user, so concurrent sign-ins cannot overshoot
     // the cap or have a device evicted while its own login is still in flight.
-    return withLock(store, `lock:devices:${userId}`, 30_000, () => this.issue(userId, deviceId), {
-      waitMs: 30_000,
-    });
+    const lock = known ? `lock:device:${userId}:${deviceId}` : `lock:devices:${userId}`;
+    return withLock(
+      store,
+      lock,
+      LOCK_TTL_MS,
+      async () => {
+        const fresh = await this.usableCached(userId, deviceId, options.staleAccessToken);
+        if (fresh) return { userId, deviceId, ...fresh, homeserverUrl: this.options.homeserverUrl };
+        return this.issue(userId, deviceId);
+      },
+      { waitMs: 30_000 },
+    );
+  }
+
+  private async usableCached(userId: string, deviceId: string, stale: string | undefined) {
+    const { store, cipher } = this.options;
+    const sealed = await store.get(tokenKey(userId, deviceId));
+    const cached = sealed ? parseCached(cipher.decrypt(sealed, tokenKey(userId, deviceId))) : undefined;
+    if (!cached || cached.expiresAt - this.now() < this.options.minRemainingMs) return undefined;
+    if (stale !== undefined && sameSecret(stale, cached.accessToken)) return undefined;
+    return cached;
   }
 
   private async issue(userId: string, deviceId: string): Promise<MatrixSession> {
@@ -91,9 +123,14 @@ export class SessionIssuer {
     const previous = await store.get(tokenKey(userId, deviceId));
     const minted = await this.minter.mint(userId, deviceId);
     const expiresAt = this.now() + minted.expiresInMs;
-    const sealed = cipher.encrypt(JSON.stringify({ accessToken: minted.accessToken, expiresAt }));
+    const sealed = cipher.encrypt(
+      JSON.stringify({ accessToken: minted.accessToken, expiresAt }),
+      tokenKey(userId, deviceId),
+    );
     await store.set(tokenKey(userId, deviceId), sealed, { ttlMs: minted.expiresInMs });
-    const previousToken = previous ? parseCached(cipher.decrypt(previous))?.accessToken : undefined;
+    const previousToken = previous
+      ? parseCached(cipher.decrypt(previous, tokenKey(userId, deviceId)))?.accessToken
+      : undefined;
     if (previousToken && previousToken !== minted.accessToken) await this.minter.retire(previousToken);
     this.options.onMint?.('fresh');
     return {
@@ -121,7 +158,7 @@ export class SessionIssuer {
     await this.minter.revokeDevice(
       userId,
       deviceId,
-      parseCached(sealed && cipher.decrypt(sealed))?.accessToken,
+      parseCached(sealed && cipher.decrypt(sealed, tokenKey(userId, deviceId)))?.accessToken,
     );
     await store.hashDelete(devicesKey(userId), deviceId);
   }
@@ -135,12 +172,16 @@ export class SessionIssuer {
     const cutoff = this.now() - maxIdleMs;
     let deleted = 0;
     for (const userId of Object.keys(await store.hashGetAll(DEVICE_INDEX))) {
-      const devices = await this.listDevices(userId);
-      for (const device of devices.filter((d) => d.lastSeenAt < cutoff)) {
-        await this.revokeDevice(userId, device.deviceId);
-        deleted++;
+      try {
+        const devices = await this.listDevices(userId);
+        for (const device of devices.filter((d) => d.lastSeenAt < cutoff)) {
+          await this.revokeDevice(userId, device.deviceId);
+          deleted++;
+        }
+        if ((await this.listDevices(userId)).length === 0) await store.hashDelete(DEVICE_INDEX, userId);
+      } catch {
+        // One user's failure (Synapse hiccup, deleted account) must not stall the sweep for all.
       }
-      if ((await this.listDevices(userId)).length === 0) await store.hashDelete(DEVICE_INDEX, userId);
     }
     return deleted;
   }

@@ -25,10 +25,14 @@ export class TokenCipher {
     this.byId = new Map(keys.map(({ id, key }) => [id, key]));
   }
 
-  encrypt(plaintext: string): string {
+  /**
+   * `context` (e.g. user and device) is authenticated with the ciphertext: a sealed value copied
+   * to another user's slot in the store no longer opens.
+   */
+  encrypt(plaintext: string, context = ''): string {
     const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.current.key, iv);
-    cipher.setAAD(Buffer.from(this.current.id));
+    const cipher = createCipheriv('aes-256-gcm', this.current.key, iv, { authTagLength: 16 });
+    cipher.setAAD(Buffer.from(`${this.current.id}\0${context}`));
     const data = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     return [this.current.id, iv, data, cipher.getAuthTag()]
       .map((part) => (typeof part === 'string' ? part : part.toString('base64url')))
@@ -36,13 +40,15 @@ export class TokenCipher {
   }
 
   /** Undefined for anything it cannot authenticate (unknown key, tampering): treated as a cache miss. */
-  decrypt(sealed: string): string | undefined {
+  decrypt(sealed: string, context = ''): string | undefined {
     const [id, iv, data, tag] = sealed.split('.');
     const key = id === undefined ? undefined : this.byId.get(id);
     if (!key || !iv || data === undefined || !tag) return undefined;
     try {
-      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
-      decipher.setAAD(Buffer.from(id as string));
+      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'), {
+        authTagLength: 16,
+      });
+      decipher.setAAD(Buffer.from(`${id}\0${context}`));
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
       return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString(
         'utf8',

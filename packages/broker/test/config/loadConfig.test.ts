@@ -62,8 +62,37 @@ describe('loadConfig', () => {
   it('pins asymmetric algorithms for key sources and rejects none/HS*', () => {
     const jwks = { ...base, HOST_JWT_SECRET: '', HOST_JWT_JWKS_URL: 'https://host.example.org/jwks.json' };
     expect(loadConfig(jwks).identity?.key).toMatchObject({ kind: 'jwks', algorithms: ['RS256'] });
-    expect(problems({ ...jwks, HOST_JWT_ALGORITHMS: 'RS256,none' }).join()).toMatch(/asymmetric/);
-    expect(problems({ ...jwks, HOST_JWT_ALGORITHMS: 'HS256' }).join()).toMatch(/asymmetric/);
+    expect(problems({ ...jwks, HOST_JWT_ALGORITHMS: 'RS256,none' }).join()).toMatch(/Not allowed: none/);
+    expect(problems({ ...jwks, HOST_JWT_ALGORITHMS: 'HS256' }).join()).toMatch(/Not allowed: HS256/);
+    expect(problems({ ...jwks, HOST_JWT_ALGORITHMS: 'rs256' }).join()).toMatch(/Not allowed: rs256/);
+    const pem = { ...base, HOST_JWT_SECRET: '', HOST_JWT_PUBLIC_KEY: 'not a key' };
+    expect(problems(pem)).toContain('HOST_JWT_PUBLIC_KEY is not a PEM public key');
+  });
+
+  it('checks the ops token length in files too, on every read', async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const file = `${await mkdtemp(`${tmpdir()}/om-config-`)}/ops`;
+    await writeFile(file, 'short');
+    expect(problems({ ...base, BROKER_OPS_TOKEN_FILE: file })).toContain(
+      'BROKER_OPS_TOKEN_FILE must hold at least 32 characters',
+    );
+    await writeFile(file, 'o'.repeat(40));
+    const config = loadConfig({ ...base, BROKER_OPS_TOKEN_FILE: file });
+    await writeFile(file, '');
+    expect(() => config.opsToken?.read()).toThrow(/at least 32/);
+  });
+
+  it('bounds the sweep interval and keeps admin-login tokens reusable', () => {
+    expect(problems({ ...base, BROKER_DEVICE_SWEEP_MINUTES: '43200' }).join()).toMatch(
+      /BROKER_DEVICE_SWEEP_MINUTES/,
+    );
+    expect(
+      problems({ ...base, BROKER_TOKEN_MODE: 'admin-login', BROKER_TOKEN_TTL_SECONDS: '60' }).join(),
+    ).toMatch(/must exceed BROKER_TOKEN_MIN_REMAINING_SECONDS/);
+    expect(
+      problems({ ...base, BROKER_TOKEN_KEYS: `bad.id:${Buffer.alloc(32).toString('base64')}` }).join(),
+    ).toMatch(/BROKER_TOKEN_KEYS/);
   });
 
   it('requires token encryption keys with Redis (tokens are stored encrypted)', () => {

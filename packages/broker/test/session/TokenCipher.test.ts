@@ -42,3 +42,12 @@ describe('TokenCipher', () => {
     expect(() => new TokenCipher([])).toThrow();
   });
 });
+
+describe('TokenCipher context binding', () => {
+  it('does not open a value moved to another slot (user/device context)', () => {
+    const cipher = new TokenCipher([key('k1')]);
+    const sealed = cipher.encrypt('victim-token', 'token:@om_victim:localhost:OMB_a');
+    expect(cipher.decrypt(sealed, 'token:@om_victim:localhost:OMB_a')).toBe('victim-token');
+    expect(cipher.decrypt(sealed, 'token:@om_attacker:localhost:OMB_b')).toBeUndefined();
+  });
+});
