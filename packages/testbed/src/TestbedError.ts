@@ -11,7 +11,8 @@ export type TestbedErrorCode =
   | 'TESTBED_CHROMIUM_MISSING'
   | 'TESTBED_LOCK_TIMEOUT'
   | 'TESTBED_INVALID_OPTIONS'
-  | 'TESTBED_NOT_RUNNING';
+  | 'TESTBED_NOT_RUNNING'
+  | 'TESTBED_SPAWN_FAILED';
 
 export class TestbedError extends Error {
   override readonly name = 'TestbedError';

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { defaultCacheDir } from './cacheDir.js';
 import type { DatabaseConfig } from './homeserverConfig.js';
 import { installSynapse } from './installSynapse.js';
-import { isRunning, stopGroup } from './managedProcess.js';
+import { isRunning, processStartTime, stopGroup } from './managedProcess.js';
 import { prepareTestbed } from './prepareTestbed.js';
 import type { RateLimitProfile } from './rateLimits.js';
 import type { RedisMode } from './redis.js';
@@ -45,6 +45,9 @@ interface InstanceState {
   database: DatabaseConfig;
   synapsePid: number;
   redisPid?: number;
+  /** Process start times, so `down` never signals a process that merely reused a pid. */
+  synapseStartTime?: string;
+  redisStartTime?: string;
 }
 
 function stateFile(cacheDir: string, name: string): string {
@@ -73,7 +76,8 @@ function envLines(state: InstanceState): string {
 }
 
 async function healthy(state: InstanceState): Promise<boolean> {
-  if (!isRunning(state.synapsePid)) return false;
+  if (!isRunning(state.synapsePid) || processStartTime(state.synapsePid) !== state.synapseStartTime)
+    return false;
   try {
     return (await fetch(new URL('/health', state.homeserverUrl), { signal: AbortSignal.timeout(2000) })).ok;
   } catch {
@@ -84,8 +88,8 @@ async function healthy(state: InstanceState): Promise<boolean> {
 async function down(file: string, cacheDir: string): Promise<string> {
   const state = await readState(file);
   if (!state) return 'no test bed running';
-  await stopGroup(state.synapsePid);
-  if (state.redisPid) await stopGroup(state.redisPid);
+  await stopGroup(state.synapsePid, 10_000, state.synapseStartTime ?? '');
+  if (state.redisPid) await stopGroup(state.redisPid, 10_000, state.redisStartTime ?? '');
   if (state.database.kind === 'postgres') {
     const install = await installSynapse({ cacheDir });
     await dropPostgresDatabase(install, state.database.dsn, state.database.database);
@@ -147,6 +151,10 @@ export async function main(
           synapsePid: testbed.synapsePid,
           ...(testbed.redisPid ? { redisPid: testbed.redisPid } : {}),
         };
+        const synapseStartTime = processStartTime(testbed.synapsePid);
+        if (synapseStartTime) state.synapseStartTime = synapseStartTime;
+        const redisStartTime = testbed.redisPid ? processStartTime(testbed.redisPid) : undefined;
+        if (redisStartTime) state.redisStartTime = redisStartTime;
         await mkdir(join(cacheDir, 'instances'), { recursive: true });
         await writeFile(file, JSON.stringify(state, null, 2), { mode: 0o600 });
         out.write(envLines(state));

@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { guardScript } from './paths.js';
+import { TestbedError } from './TestbedError.js';
 
 export interface ManagedProcess {
   readonly pid: number;
@@ -59,8 +60,26 @@ export function isRunning(pid: number): boolean {
   }
 }
 
-/** Stops a process group we may not have started (the CLI's `down`). */
-export async function stopGroup(pid: number, graceMs = 10_000): Promise<void> {
+/**
+ * The kernel's start time of a process (Linux: field 22 of /proc/<pid>/stat), which tells a
+ * process from a later one that reused its pid. Undefined where /proc is unavailable.
+ */
+export function processStartTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count from the last ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Stops a process group we may not have started (the CLI's `down`). With `startTime`, nothing is
+ * signalled unless the pid still belongs to that same process (after a reboot it may not).
+ */
+export async function stopGroup(pid: number, graceMs = 10_000, startTime?: string): Promise<void> {
+  if (startTime !== undefined && processStartTime(pid) !== startTime) return;
   if (!killGroup(pid, 'SIGTERM')) return;
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
@@ -89,7 +108,11 @@ export function spawnManaged(options: SpawnManagedOptions): ManagedProcess {
   });
   closeSync(log);
   const pid = child.pid;
-  if (pid === undefined) throw new Error(`could not spawn ${options.command}`);
+  if (pid === undefined) {
+    // The 'error' event (ENOENT…) follows on the next tick: swallow it, we throw instead.
+    child.once('error', () => {});
+    throw new TestbedError('TESTBED_SPAWN_FAILED', `could not start ${command}: is it installed?`);
+  }
   let exitedFlag = false;
   const exited = new Promise<number | null>((resolve) => {
     child.once('exit', (code) => {

@@ -53,6 +53,8 @@ export interface ResolveRedisOptions {
   dataDir: string;
   lifetime?: 'attached' | 'detached';
   env?: NodeJS.ProcessEnv;
+  /** Interpreter for the process guard (the test bed passes its venv's). Default `python3`. */
+  python?: string;
 }
 
 async function spawnRedis(options: ResolveRedisOptions): Promise<RedisHandle> {
@@ -71,6 +73,7 @@ async function spawnRedis(options: ResolveRedisOptions): Promise<RedisHandle> {
     args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
     logFile: join(dir, 'redis.log'),
     lifetime: options.lifetime ?? 'attached',
+    ...(options.python ? { python: options.python } : {}),
   });
   const url = `redis://127.0.0.1:${port}`;
   const deadline = Date.now() + 10_000;

@@ -219,6 +219,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
     mode: options.redis?.mode ?? 'auto',
     dataDir,
     lifetime: options.lifetime ?? 'attached',
+    python: install.python,
   });
   redisPromise.catch(() => {});
   cleanups.push(async () => {

@@ -61,3 +61,27 @@ describe('withFileLock', () => {
     });
   });
 });
+
+describe('spawnManaged', () => {
+  it('turns a missing binary into a TestbedError instead of crashing the runner', async () => {
+    const { spawnManaged } = await import('../src/managedProcess.js');
+    expect(() =>
+      spawnManaged({
+        command: '/nonexistent/server',
+        args: [],
+        logFile: join(root, 'spawn.log'),
+        lifetime: 'detached',
+      }),
+    ).toThrow(expect.objectContaining({ code: 'TESTBED_SPAWN_FAILED' }));
+    // The deferred 'error' event must not surface as an uncaught exception.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  });
+
+  it('recognises a pid by its start time', async () => {
+    const { processStartTime } = await import('../src/managedProcess.js');
+    const mine = processStartTime(process.pid);
+    expect(mine).toMatch(/^\d+$/);
+    expect(processStartTime(process.pid)).toBe(mine);
+    expect(processStartTime(99_999_999)).toBeUndefined();
+  });
+});
