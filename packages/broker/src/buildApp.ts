@@ -15,6 +15,7 @@ import { createMetrics } from './metrics.js';
 import { devRoutes } from './routes/devRoutes.js';
 import { healthRoutes } from './routes/healthRoutes.js';
 import { opsRoutes } from './routes/opsRoutes.js';
+import { roomRoutes } from './routes/roomRoutes.js';
 import { sessionRoutes } from './routes/sessionRoutes.js';
 import { RedisStore } from './store/index.js';
 
@@ -118,6 +119,7 @@ export function buildApp(config: BrokerConfig, options: BuildAppOptions = {}): F
 
   app.register(healthRoutes, { services, metrics });
   app.register(sessionRoutes, { services, cookieName: config.hostTokenCookie });
+  app.register(roomRoutes, { services, cookieName: config.hostTokenCookie });
   if (services.devIssuer)
     app.register(devRoutes, { issuer: services.devIssuer, users: config.devIdentity.users });
   app.register(opsRoutes, { services, prefix: '/v1/ops' });

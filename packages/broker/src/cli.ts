@@ -11,6 +11,7 @@ Commands:
 Options (appservice-registration):
   --server-name NAME          the homeserver's server name (required)
   --prefix PREFIX             localpart prefix of broker users (default: om_; must match BROKER_LOCALPART_PREFIX)
+  --alias-prefix PREFIX       room alias prefix (default: om; must match BROKER_ROOM_ALIAS_PREFIX)
   --as-token TOKEN            reuse a token instead of generating one (likewise --hs-token)
 `;
 
@@ -30,6 +31,7 @@ export async function main(
     options: {
       'server-name': { type: 'string' },
       prefix: { type: 'string' },
+      'alias-prefix': { type: 'string' },
       'as-token': { type: 'string' },
       'hs-token': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -55,6 +57,7 @@ export async function main(
     const registration = appserviceRegistration({
       serverName,
       localpartPrefix: typeof values.prefix === 'string' ? values.prefix : 'om_',
+      ...(typeof values['alias-prefix'] === 'string' ? { aliasPrefix: values['alias-prefix'] } : {}),
       asToken: token(values['as-token']),
       hsToken: token(values['hs-token']),
     });

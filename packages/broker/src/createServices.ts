@@ -8,6 +8,7 @@ import {
 } from './identity/index.js';
 import type { Metrics } from './metrics.js';
 import { Provisioner } from './provisioning/Provisioner.js';
+import { AliasPattern, DirectRooms, EntityRooms, EventNotices } from './rooms/index.js';
 import { AdminLoginMinter } from './session/AdminLoginMinter.js';
 import { AppserviceMinter } from './session/AppserviceMinter.js';
 import { SessionIssuer } from './session/SessionIssuer.js';
@@ -48,6 +49,9 @@ export interface Services {
   devIssuer: DevIdentityIssuer | undefined;
   provisioner: Provisioner;
   sessions: SessionIssuer;
+  rooms: EntityRooms;
+  dms: DirectRooms;
+  notices: EventNotices;
   authFailures: AuthFailureLimiter;
   secrets: { admin: SecretHolder; appservice: SecretHolder; ops: SecretHolder | undefined };
   close(): Promise<void>;
@@ -107,6 +111,20 @@ export function createServices(
     config.sessions.tokenMode === 'admin-login'
       ? new AdminLoginMinter(synapse, config.sessions.tokenTtlMs)
       : new AppserviceMinter(synapse);
+  const userIdFor = (hostUserId: string) => provisioner.userIdFor(hostUserId);
+  const rooms = new EntityRooms({
+    synapse,
+    store,
+    aliases: new AliasPattern({
+      serverName: config.matrix.serverName,
+      prefix: config.rooms.aliasPrefix,
+      pattern: config.rooms.aliasPattern,
+    }),
+    userIdFor,
+    roleLevels: config.rooms.roleLevels,
+  });
+  const dms = new DirectRooms({ synapse, store, userIdFor });
+  const notices = new EventNotices({ synapse, store, rooms });
   const sessions = new SessionIssuer({
     synapse,
     minter,
@@ -141,6 +159,9 @@ export function createServices(
     devIssuer,
     provisioner,
     sessions,
+    rooms,
+    dms,
+    notices,
     secrets,
     async close() {
       clearInterval(sweeper);

@@ -30,6 +30,11 @@ export const errorTable = {
   OM_SYNAPSE_ERROR: [502, 'The homeserver rejected the request'],
   OM_STORE_UNAVAILABLE: [503, 'The broker state store is unavailable'],
   OM_AVATAR_REJECTED: [422, 'The avatar could not be used'],
+
+  OM_USER_NOT_FOUND: [404, 'No such user'],
+  OM_ACCOUNT_CONFLICT: [409, 'A Matrix account with this id exists and was not created by the broker'],
+  OM_ROOM_NOT_FOUND: [404, 'No such room'],
+  OM_ROOM_ALIAS_CONFLICT: [409, 'The room alias belongs to another room'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type BrokerErrorCode = keyof typeof errorTable;

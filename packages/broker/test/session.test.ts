@@ -28,7 +28,7 @@ describe('POST /v1/session against a real Synapse', () => {
   beforeAll(async () => {
     bed = await startBrokerTestbed();
     app = brokerFor(
-      { ...bed.env, BROKER_LOG_LEVEL: 'trace', BROKER_DEV_USERS: 'alice,bob,carol,dave,erin,frank' },
+      { ...bed.env, BROKER_LOG_LEVEL: 'trace', BROKER_DEV_USERS: 'alice,bob,carol,dave,erin,frank,mallory' },
       { write: (line) => logs.push(line) },
     );
     await app.ready();
@@ -149,6 +149,20 @@ describe('POST /v1/session against a real Synapse', () => {
     // The device cap (10 by default) evicted the oldest devices instead of piling them up.
     const devices = await app.inject({ method: 'GET', url: '/v1/ops/users/carol/devices', headers: OPS });
     expect(devices.json<{ devices: unknown[] }>().devices.length).toBeLessThanOrEqual(10);
+  });
+
+  it('refuses to adopt an account someone registered first in the broker namespace', async () => {
+    const squatter = await bed.testbed.createUser('om_mallory');
+    const { response } = await sessionFor(app, 'mallory', 'tab-mallory-01');
+    expect(response.statusCode).toBe(409);
+    expect(response.json().error.code).toBe('OM_ACCOUNT_CONFLICT');
+    // The squatter's account got no device of ours.
+    const devices = await matrix<{ devices: Array<{ device_id: string }> }>(
+      bed.testbed.homeserverUrl,
+      '/_matrix/client/v3/devices',
+      { token: squatter.accessToken },
+    );
+    expect(devices.body.devices.map((d) => d.device_id)).not.toContain('OMB_tab-mallory-01');
   });
 
   it('propagates a display-name change', async () => {

@@ -2,6 +2,7 @@ import { createPublicKey, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { HostKeySource, IdentityConfig } from '../identity/index.js';
+import { AliasPattern } from '../rooms/index.js';
 import type { CipherKey } from '../session/TokenCipher.js';
 
 export interface BrokerConfig {
@@ -35,6 +36,8 @@ export interface BrokerConfig {
   tokenKeys: CipherKey[];
   /** Host avatars are fetched with SSRF guards; private networks only when allowed. */
   avatars: { allowPrivateNetworks: boolean; maxBytes: number; timeoutMs: number; retryMs: number };
+  /** Entity rooms: aliases `#<aliasPrefix>-…` (the registration's alias namespace) and role levels. */
+  rooms: { aliasPrefix: string; aliasPattern: string; roleLevels: Record<string, number> };
   sessions: {
     /** `appservice` (device-bound, recommended) or the `admin-login` fallback. */
     tokenMode: 'appservice' | 'admin-login';
@@ -133,6 +136,12 @@ const schema = z.object({
   BROKER_AVATAR_MAX_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(1_048_576),
   BROKER_AVATAR_TIMEOUT_MS: z.coerce.number().int().min(100).max(15_000).default(5000),
   BROKER_AVATAR_RETRY_SECONDS: z.coerce.number().int().min(0).default(300),
+  BROKER_ROOM_ALIAS_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9._=-]+$/, 'lowercase letters, digits and . _ = -')
+    .default('om'),
+  BROKER_ROOM_ALIAS_PATTERN: z.string().default('{prefix}-{kind}-{slug}'),
+  BROKER_ROLE_POWER_LEVELS: z.string().default('owner:100,admin:75,moderator:50,member:0'),
   BROKER_TOKEN_MODE: z.enum(['appservice', 'admin-login']).default('appservice'),
   BROKER_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
   BROKER_DEVICE_MAX_IDLE_DAYS: z.coerce.number().min(0.001).default(30),
@@ -230,6 +239,33 @@ function hostKey(problems: string[], env: z.infer<typeof schema>): HostKeySource
   return { kind: 'hs256', secret: secretValue };
 }
 
+/** `role:level,…` with levels 0–100 (the service user holds 100 and cannot grant more). */
+function roleLevels(problems: string[], value: string): Record<string, number> {
+  const levels: Record<string, number> = Object.create(null);
+  for (const entry of value.split(',')) {
+    const [role = '', level = ''] = entry.trim().split(':');
+    const n = Number(level);
+    if (!/^[A-Za-z0-9_.-]+$/.test(role) || !/^\d+$/.test(level) || n > 100) {
+      problems.push('BROKER_ROLE_POWER_LEVELS entries must be role:<integer 0..100>');
+      continue;
+    }
+    levels[role] = n;
+  }
+  return levels;
+}
+
+function aliasPattern(problems: string[], env: z.infer<typeof schema>): void {
+  try {
+    new AliasPattern({
+      pattern: env.BROKER_ROOM_ALIAS_PATTERN,
+      prefix: env.BROKER_ROOM_ALIAS_PREFIX,
+      serverName: env.MATRIX_SERVER_NAME,
+    });
+  } catch (error) {
+    problems.push(`BROKER_ROOM_ALIAS_PATTERN: ${(error as Error).message}`);
+  }
+}
+
 /** Reads and validates the environment once, at boot; every problem is reported at once. */
 export function loadConfig(rawEnv: Record<string, string | undefined> = process.env): BrokerConfig {
   // An empty variable means unset, as shells and compose files tend to produce them.
@@ -290,6 +326,8 @@ export function loadConfig(rawEnv: Record<string, string | undefined> = process.
     );
   }
   const keys = tokenKeys(problems, env.BROKER_TOKEN_KEYS, Boolean(env.REDIS_URL));
+  const roles = roleLevels(problems, env.BROKER_ROLE_POWER_LEVELS);
+  aliasPattern(problems, env);
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -322,6 +360,11 @@ export function loadConfig(rawEnv: Record<string, string | undefined> = process.
       maxBytes: env.BROKER_AVATAR_MAX_BYTES,
       timeoutMs: env.BROKER_AVATAR_TIMEOUT_MS,
       retryMs: env.BROKER_AVATAR_RETRY_SECONDS * 1000,
+    },
+    rooms: {
+      aliasPrefix: env.BROKER_ROOM_ALIAS_PREFIX,
+      aliasPattern: env.BROKER_ROOM_ALIAS_PATTERN,
+      roleLevels: roles,
     },
     sessions: {
       tokenMode: env.BROKER_TOKEN_MODE,

@@ -2,7 +2,7 @@ import { BrokerError } from '../errors.js';
 import type { HostIdentity } from '../identity/index.js';
 import type { Store } from '../store/index.js';
 import { withLock } from '../store/index.js';
-import type { SynapseClient } from '../synapse/SynapseClient.js';
+import type { ExternalId, SynapseClient, SynapseUser } from '../synapse/SynapseClient.js';
 import { type FetchAvatarOptions, fetchAvatar } from './fetchAvatar.js';
 import { matrixUserIdFor } from './matrixUserId.js';
 
@@ -115,7 +115,7 @@ export class Provisioner {
         this.options.store,
         `lock:provision:${userId}`,
         LOCK_TTL_MS,
-        () => this.provision(userId, wanted),
+        () => this.provision(userId, identity.hostUserId, wanted),
         {
           waitMs: 30_000,
         },
@@ -131,13 +131,18 @@ export class Provisioner {
     await this.options.store.delete(avatarKey(userId));
   }
 
-  private async provision(userId: string, wanted: ProvisionedProfile): Promise<string> {
+  private async provision(userId: string, hostUserId: string, wanted: ProvisionedProfile): Promise<string> {
     const { synapse, store } = this.options;
     // Another instance may have finished while we waited for the lock.
     if ((await store.get(profileKey(userId))) === JSON.stringify(wanted)) return userId;
     const existing = await synapse.getUser(userId);
     if (existing?.deactivated) throw new BrokerError('OM_USER_DEACTIVATED');
-    const fields: { displayname?: string; avatar_url?: string } = {};
+    // The user namespace is not exclusive, so someone could have registered this id first (open
+    // registration, SSO auto-provisioning). The broker's mark, set at creation and only settable
+    // through the admin API, tells its own accounts from such squatters.
+    if (existing && !isBrokerAccount(existing, hostUserId)) throw new BrokerError('OM_ACCOUNT_CONFLICT');
+    const fields: { displayname?: string; avatar_url?: string; external_ids?: ExternalId[] } = {};
+    if (!existing) fields.external_ids = [{ auth_provider: BROKER_AUTH_PROVIDER, external_id: hostUserId }];
     if (wanted.displayName !== null && existing?.displayname !== wanted.displayName) {
       fields.displayname = wanted.displayName;
     }
@@ -189,6 +194,15 @@ export class Provisioner {
     await store.set(avatarKey(userId), JSON.stringify(record));
     return { mxc: record.mxc };
   }
+}
+
+/** The `auth_provider` of the external id marking accounts the broker created. */
+export const BROKER_AUTH_PROVIDER = 'openmeet-broker';
+
+function isBrokerAccount(user: SynapseUser, hostUserId: string): boolean {
+  return (user.external_ids ?? []).some(
+    (id) => id.auth_provider === BROKER_AUTH_PROVIDER && id.external_id === hostUserId,
+  );
 }
 
 /** Longer than the worst case of the Synapse calls and avatar download made under the lock. */

@@ -227,4 +227,61 @@ export async function opsRoutes(app: FastifyInstance, opts: { services: Services
       return { ok: true };
     },
   );
+
+  app.delete<{ Params: { kind: 'group' | 'event'; id: string } }>(
+    '/rooms/:kind/:id',
+    {
+      schema: {
+        tags: ['ops'],
+        summary: "Delete an entity's room on Synapse (members removed, history purged); poll the deletion",
+        params: {
+          type: 'object',
+          properties: {
+            kind: { type: 'string', enum: ['group', 'event'] },
+            id: { type: 'string', minLength: 1, maxLength: 255 },
+          },
+          required: ['kind', 'id'],
+        },
+        response: {
+          202: {
+            type: 'object',
+            properties: { roomId: { type: 'string' }, deleteId: { type: 'string' } },
+            required: ['roomId', 'deleteId'],
+          },
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      reply.status(202);
+      return services.rooms.delete({ kind: request.params.kind, id: request.params.id });
+    },
+  );
+
+  app.get<{ Params: { deleteId: string } }>(
+    '/rooms/deletions/:deleteId',
+    {
+      schema: {
+        tags: ['ops'],
+        summary: 'Progress of a room deletion',
+        params: {
+          type: 'object',
+          properties: { deleteId: { type: 'string', minLength: 1, maxLength: 255 } },
+          required: ['deleteId'],
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              status: { type: 'string', enum: ['scheduled', 'active', 'complete', 'failed'] },
+              error: { type: 'string' },
+            },
+            required: ['status'],
+          },
+          ...errors,
+        },
+      },
+    },
+    async (request) => services.rooms.deletionStatus(request.params.deleteId),
+  );
 }

@@ -30,6 +30,12 @@ export interface SynapseUser {
   avatar_url: string | null;
   admin: boolean;
   deactivated: boolean;
+  external_ids?: ExternalId[];
+}
+
+export interface ExternalId {
+  auth_provider: string;
+  external_id: string;
 }
 
 export interface SynapseDevice {
@@ -37,6 +43,30 @@ export interface SynapseDevice {
   display_name: string | null;
   last_seen_ts: number | null;
   last_seen_ip: string | null;
+}
+
+/** Appservice calls act as the registration's sender unless `actAs` names a user of its namespace. */
+export interface ActingAs {
+  actAs?: string;
+}
+
+/** The `createRoom` request fields the broker uses (client-server API names). */
+export interface CreateRoomRequest {
+  preset?: 'private_chat' | 'public_chat' | 'trusted_private_chat';
+  visibility?: 'public' | 'private';
+  room_version?: string;
+  room_alias_name?: string;
+  name?: string;
+  topic?: string;
+  invite?: string[];
+  is_direct?: boolean;
+  initial_state?: Array<{ type: string; state_key: string; content: Record<string, unknown> }>;
+  power_level_content_override?: Record<string, unknown>;
+}
+
+export interface SynapseDeleteStatus {
+  status: 'scheduled' | 'active' | 'complete' | 'failed';
+  error?: string;
 }
 
 export interface SynapseLogin {
@@ -54,11 +84,28 @@ interface CallOptions {
   path: string;
   /** `admin`/`as`: the broker's credentials; an object: a user's own access token. */
   token: 'admin' | 'as' | 'none' | { user: string };
+  /** With the `as` token: act as this user of the appservice's namespace (`?user_id=`). */
+  actAs?: string | undefined;
   body?: unknown;
   raw?: { bytes: Uint8Array; contentType: string };
+  /**
+   * POSTs that create something (a login, a room, an upload) are not retried once the request
+   * may have reached Synapse: a retry would leave a second, untracked token or room. Set for
+   * POSTs that are safe to repeat.
+   */
+  idempotent?: boolean;
 }
 
 const enc = encodeURIComponent;
+
+/** Failures that prove the request never reached Synapse, so even a non-idempotent call may retry. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'ENOTFOUND', 'EAI_AGAIN']);
+
+function retryable(options: CallOptions, cause?: unknown): boolean {
+  if (options.method !== 'POST' || options.idempotent) return true;
+  const code = (cause as { code?: string } | undefined)?.code;
+  return code !== undefined && NOT_SENT.has(code);
+}
 
 function jitter(ms: number): number {
   return ms / 2 + Math.random() * (ms / 2);
@@ -114,7 +161,7 @@ export class SynapseClient {
   /** Creates or updates; only the fields given change (no password, so none is ever reset). */
   async putUser(
     userId: string,
-    fields: { displayname?: string; avatar_url?: string; deactivated?: boolean },
+    fields: { displayname?: string; avatar_url?: string; deactivated?: boolean; external_ids?: ExternalId[] },
   ): Promise<SynapseUser> {
     return (await this.call({
       method: 'PUT',
@@ -129,6 +176,7 @@ export class SynapseClient {
     await this.call({
       method: 'POST',
       endpoint: '/_synapse/admin/v1/deactivate/:id',
+      idempotent: true,
       path: `/_synapse/admin/v1/deactivate/${enc(userId)}`,
       token: 'admin',
       body: { erase },
@@ -202,6 +250,7 @@ export class SynapseClient {
       await this.call({
         method: 'POST',
         endpoint: all ? '/_matrix/client/v3/logout/all' : '/_matrix/client/v3/logout',
+        idempotent: true,
         path: all ? '/_matrix/client/v3/logout/all' : '/_matrix/client/v3/logout',
         token: { user: accessToken },
         body: {},
@@ -222,6 +271,213 @@ export class SynapseClient {
       raw: { bytes, contentType },
     })) as { content_uri: string };
     return body.content_uri;
+  }
+
+  /** The appservice's sender (`sender_localpart`), the broker's service user. */
+  async appserviceSender(): Promise<string> {
+    const body = (await this.call({
+      method: 'GET',
+      endpoint: '/_matrix/client/v3/account/whoami',
+      path: '/_matrix/client/v3/account/whoami',
+      token: 'as',
+    })) as { user_id: string };
+    return body.user_id;
+  }
+
+  async createRoom(request: CreateRoomRequest, options: ActingAs = {}): Promise<string> {
+    const body = (await this.call({
+      method: 'POST',
+      endpoint: '/_matrix/client/v3/createRoom',
+      path: '/_matrix/client/v3/createRoom',
+      token: 'as',
+      actAs: options.actAs,
+      body: request,
+    })) as { room_id: string };
+    return body.room_id;
+  }
+
+  async resolveAlias(alias: string): Promise<string | undefined> {
+    try {
+      const body = (await this.call({
+        method: 'GET',
+        endpoint: '/_matrix/client/v3/directory/room/:alias',
+        path: `/_matrix/client/v3/directory/room/${enc(alias)}`,
+        token: 'as',
+      })) as { room_id: string };
+      return body.room_id;
+    } catch (err) {
+      if (err instanceof BrokerError && err.upstream?.status === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /** Rejects with errcode `M_ROOM_IN_USE` (or status 409 on a race) when the alias exists. */
+  async putAlias(alias: string, roomId: string): Promise<void> {
+    await this.call({
+      method: 'PUT',
+      endpoint: '/_matrix/client/v3/directory/room/:alias',
+      path: `/_matrix/client/v3/directory/room/${enc(alias)}`,
+      token: 'as',
+      body: { room_id: roomId },
+    });
+  }
+
+  /** Resolves false when the alias did not exist. */
+  async deleteAlias(alias: string): Promise<boolean> {
+    try {
+      await this.call({
+        method: 'DELETE',
+        endpoint: '/_matrix/client/v3/directory/room/:alias',
+        path: `/_matrix/client/v3/directory/room/${enc(alias)}`,
+        token: 'as',
+      });
+      return true;
+    } catch (err) {
+      if (err instanceof BrokerError && err.upstream?.status === 404) return false;
+      throw err;
+    }
+  }
+
+  /** The room's local aliases; needs the acting user to be in the room. */
+  async listAliases(roomId: string, options: ActingAs = {}): Promise<string[]> {
+    const body = (await this.call({
+      method: 'GET',
+      endpoint: '/_matrix/client/v3/rooms/:room/aliases',
+      path: `/_matrix/client/v3/rooms/${enc(roomId)}/aliases`,
+      token: 'as',
+      actAs: options.actAs,
+    })) as { aliases: string[] };
+    return body.aliases;
+  }
+
+  /** A state event's content, or undefined when the room has no such state. */
+  async getState<T = Record<string, unknown>>(
+    roomId: string,
+    type: string,
+    stateKey: string,
+    options: ActingAs = {},
+  ): Promise<T | undefined> {
+    try {
+      return (await this.call({
+        method: 'GET',
+        endpoint: '/_matrix/client/v3/rooms/:room/state/:type/:key',
+        path: `/_matrix/client/v3/rooms/${enc(roomId)}/state/${enc(type)}/${enc(stateKey)}`,
+        token: 'as',
+        actAs: options.actAs,
+      })) as T;
+    } catch (err) {
+      if (err instanceof BrokerError && err.upstream?.errcode === 'M_NOT_FOUND') return undefined;
+      throw err;
+    }
+  }
+
+  async putState(
+    roomId: string,
+    type: string,
+    stateKey: string,
+    content: Record<string, unknown>,
+    options: ActingAs = {},
+  ): Promise<string> {
+    const body = (await this.call({
+      method: 'PUT',
+      endpoint: '/_matrix/client/v3/rooms/:room/state/:type/:key',
+      path: `/_matrix/client/v3/rooms/${enc(roomId)}/state/${enc(type)}/${enc(stateKey)}`,
+      token: 'as',
+      actAs: options.actAs,
+      body: content,
+    })) as { event_id: string };
+    return body.event_id;
+  }
+
+  /** Synapse answers a repeated `txnId` with the first event (per appservice, for 30 minutes). */
+  async sendEvent(
+    roomId: string,
+    type: string,
+    txnId: string,
+    content: Record<string, unknown>,
+    options: ActingAs = {},
+  ): Promise<string> {
+    const body = (await this.call({
+      method: 'PUT',
+      endpoint: '/_matrix/client/v3/rooms/:room/send/:type/:txn',
+      path: `/_matrix/client/v3/rooms/${enc(roomId)}/send/${enc(type)}/${enc(txnId)}`,
+      token: 'as',
+      actAs: options.actAs,
+      body: content,
+    })) as { event_id: string };
+    return body.event_id;
+  }
+
+  async joinRoom(roomId: string, options: ActingAs = {}): Promise<void> {
+    await this.call({
+      method: 'POST',
+      endpoint: '/_matrix/client/v3/rooms/:room/join',
+      idempotent: true,
+      path: `/_matrix/client/v3/rooms/${enc(roomId)}/join`,
+      token: 'as',
+      actAs: options.actAs,
+      body: {},
+    });
+  }
+
+  async inviteUser(roomId: string, userId: string, options: ActingAs = {}): Promise<void> {
+    await this.call({
+      method: 'POST',
+      endpoint: '/_matrix/client/v3/rooms/:room/invite',
+      idempotent: true,
+      path: `/_matrix/client/v3/rooms/${enc(roomId)}/invite`,
+      token: 'as',
+      actAs: options.actAs,
+      body: { user_id: userId },
+    });
+  }
+
+  /** A user's account data (read as that user through the appservice), or undefined when unset. */
+  async getAccountData<T = Record<string, unknown>>(userId: string, type: string): Promise<T | undefined> {
+    try {
+      return (await this.call({
+        method: 'GET',
+        endpoint: '/_matrix/client/v3/user/:id/account_data/:type',
+        path: `/_matrix/client/v3/user/${enc(userId)}/account_data/${enc(type)}`,
+        token: 'as',
+        actAs: userId,
+      })) as T;
+    } catch (err) {
+      if (err instanceof BrokerError && err.upstream?.errcode === 'M_NOT_FOUND') return undefined;
+      throw err;
+    }
+  }
+
+  async putAccountData(userId: string, type: string, content: Record<string, unknown>): Promise<void> {
+    await this.call({
+      method: 'PUT',
+      endpoint: '/_matrix/client/v3/user/:id/account_data/:type',
+      path: `/_matrix/client/v3/user/${enc(userId)}/account_data/${enc(type)}`,
+      token: 'as',
+      actAs: userId,
+      body: content,
+    });
+  }
+
+  /** Starts a background deletion (kick everyone, remove aliases, optionally purge); returns its id. */
+  async adminDeleteRoom(roomId: string, options: { purge: boolean; block?: boolean }): Promise<string> {
+    const body = (await this.call({
+      method: 'DELETE',
+      endpoint: '/_synapse/admin/v2/rooms/:room',
+      path: `/_synapse/admin/v2/rooms/${enc(roomId)}`,
+      token: 'admin',
+      body: { purge: options.purge, block: options.block ?? false },
+    })) as { delete_id: string };
+    return body.delete_id;
+  }
+
+  async adminDeleteStatus(deleteId: string): Promise<SynapseDeleteStatus> {
+    return (await this.call({
+      method: 'GET',
+      endpoint: '/_synapse/admin/v2/rooms/delete_status/:id',
+      path: `/_synapse/admin/v2/rooms/delete_status/${enc(deleteId)}`,
+      token: 'admin',
+    })) as SynapseDeleteStatus;
   }
 
   close(): Promise<void> {
@@ -253,7 +509,7 @@ export class SynapseClient {
       try {
         const response = await this.pool.request({
           method: options.method,
-          path: options.path,
+          path: withActingUser(options),
           headers: this.headers(options),
           body: options.raw
             ? options.raw.bytes
@@ -269,7 +525,7 @@ export class SynapseClient {
       } catch (cause) {
         this.options.onCall?.(options.endpoint, 'error', (performance.now() - started) / 1000);
         this.breaker.recordFailure();
-        if (attempt < this.retries) {
+        if (attempt < this.retries && retryable(options, cause)) {
           await sleep(jitter(100 * 2 ** attempt));
           continue;
         }
@@ -297,7 +553,7 @@ export class SynapseClient {
       }
       if (status >= 500) {
         this.breaker.recordFailure();
-        if (attempt < this.retries) {
+        if (attempt < this.retries && retryable(options)) {
           await sleep(jitter(100 * 2 ** attempt));
           continue;
         }
@@ -314,6 +570,11 @@ export class SynapseClient {
       });
     }
   }
+}
+
+function withActingUser(options: CallOptions): string {
+  if (options.actAs === undefined || options.token !== 'as') return options.path;
+  return `${options.path}${options.path.includes('?') ? '&' : '?'}user_id=${enc(options.actAs)}`;
 }
 
 function parseJson(text: string): Record<string, unknown> | undefined {

@@ -111,3 +111,19 @@ describe('SynapseClient', () => {
     await instance.close();
   });
 });
+
+describe('SynapseClient retries of creating calls', () => {
+  it('does not repeat a login after a 5xx (it may have been made), but repeats a GET', async () => {
+    queue = [json(502, {}), json(200, { user_id: '@a:localhost', access_token: 't', device_id: 'D' })];
+    const { instance } = client();
+    await expect(instance.appserviceLogin('@a:localhost', 'D', 'x')).rejects.toMatchObject({
+      code: 'OM_SYNAPSE_UNAVAILABLE',
+    });
+    expect(hits).toHaveLength(1);
+    queue = [json(502, {}), json(200, { devices: [] })];
+    hits = [];
+    expect(await instance.listDevices('@a:localhost')).toEqual([]);
+    expect(hits).toHaveLength(2);
+    await instance.close();
+  });
+});
