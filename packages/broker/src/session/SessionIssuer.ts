@@ -91,8 +91,11 @@ export class SessionIssuer {
       return { userId, deviceId, ...cached, homeserverUrl: this.options.homeserverUrl };
     }
     const known = await store.hashGet(devicesKey(userId), deviceId);
-    // One mint per device at a time, so every token made is the cached one or retired. A new
-    // device may evict old ones: then serialise per user, so concurrent sign-ins cannot overshoot
+    // Device-bound tokens all die with their device, so concurrent refreshes of one device are
+    // harmless; device-less (admin-login) tokens are only revocable if every one made is the
+    // cached one or retired, so those mint one at a time per device.
+    if (known && this.minter.mode === 'appservice') return this.issue(userId, deviceId);
+    // A new device may evict old ones: serialise per user, so concurrent sign-ins cannot overshoot
     // the cap or have a device evicted while its own login is still in flight.
     const lock = known ? `lock:device:${userId}:${deviceId}` : `lock:devices:${userId}`;
     return withLock(
