@@ -48,6 +48,7 @@ export function deviceIdFor(clientDeviceKey: string): string {
 
 const devicesKey = (userId: string) => `devices:${userId}`;
 const LAST_SEEN_GRANULARITY_MS = 60_000;
+const OPENED_CACHE_SIZE = 10_000;
 /** Longer than the worst case of the Synapse calls made under a lock (retries included). */
 const LOCK_TTL_MS = 120_000;
 
@@ -67,6 +68,7 @@ const tokenKey = (userId: string, deviceId: string) => `token:${userId}:${device
 export class SessionIssuer {
   private readonly now: () => number;
   private readonly minter: TokenMinter;
+  private readonly opened = new Map<string, { accessToken: string; expiresAt: number }>();
 
   constructor(private readonly options: SessionIssuerOptions) {
     this.now = options.now ?? Date.now;
@@ -111,10 +113,29 @@ export class SessionIssuer {
     );
   }
 
+  /**
+   * Decrypts a sealed token, remembering recent results: the store still decides which ciphertext
+   * is current (revocation deletes it), this only spares repeated AES-GCM work for the same one.
+   */
+  private open(slot: string, sealed: string): { accessToken: string; expiresAt: number } | undefined {
+    const memoKey = `${slot}\n${sealed}`;
+    const hit = this.opened.get(memoKey);
+    if (hit) return hit;
+    const value = parseCached(this.options.cipher.decrypt(sealed, slot));
+    if (!value) return undefined;
+    if (this.opened.size >= OPENED_CACHE_SIZE) {
+      const oldest = this.opened.keys().next().value;
+      if (oldest !== undefined) this.opened.delete(oldest);
+    }
+    this.opened.set(memoKey, value);
+    return value;
+  }
+
   private async usableCached(userId: string, deviceId: string, stale: string | undefined) {
-    const { store, cipher } = this.options;
-    const sealed = await store.get(tokenKey(userId, deviceId));
-    const cached = sealed ? parseCached(cipher.decrypt(sealed, tokenKey(userId, deviceId))) : undefined;
+    const { store } = this.options;
+    const slot = tokenKey(userId, deviceId);
+    const sealed = await store.get(slot);
+    const cached = sealed ? this.open(slot, sealed) : undefined;
     if (!cached || cached.expiresAt - this.now() < this.options.minRemainingMs) return undefined;
     if (stale !== undefined && sameSecret(stale, cached.accessToken)) return undefined;
     return cached;
