@@ -56,10 +56,21 @@ type AvatarResolution = { mxc: string } | { error: BrokerError };
  */
 export class Provisioner {
   private readonly inFlight = new Map<string, Promise<string>>();
+  private readonly userIds = new Map<string, string>();
 
   constructor(private readonly options: ProvisionerOptions) {}
 
   userIdFor(hostUserId: string): string {
+    const known = this.userIds.get(hostUserId);
+    if (known) return known;
+    const userId = this.mapUserId(hostUserId);
+    // A pure function on the hot path of every session request: remember recent answers.
+    if (this.userIds.size >= 10_000) this.userIds.clear();
+    this.userIds.set(hostUserId, userId);
+    return userId;
+  }
+
+  private mapUserId(hostUserId: string): string {
     try {
       return matrixUserIdFor(hostUserId, {
         prefix: this.options.localpartPrefix,
