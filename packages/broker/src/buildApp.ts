@@ -14,6 +14,7 @@ import { redactUrl } from './http/redactUrl.js';
 import { createMetrics } from './metrics.js';
 import { devRoutes } from './routes/devRoutes.js';
 import { healthRoutes } from './routes/healthRoutes.js';
+import { membershipRoutes } from './routes/membershipRoutes.js';
 import { opsRoutes } from './routes/opsRoutes.js';
 import { roomRoutes } from './routes/roomRoutes.js';
 import { sessionRoutes } from './routes/sessionRoutes.js';
@@ -111,6 +112,13 @@ export function buildApp(config: BrokerConfig, options: BuildAppOptions = {}): F
         securitySchemes: {
           hostSession: { type: 'http', scheme: 'bearer', description: "The host app's session JWT" },
           ops: { type: 'http', scheme: 'bearer', description: 'The ops credential' },
+          hostSignature: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'X-OpenMeet-Signature',
+            description:
+              'v1=<hex HMAC-SHA256 of "<X-OpenMeet-Timestamp>.<raw body>"> with the webhook secret',
+          },
         },
       },
     },
@@ -123,5 +131,6 @@ export function buildApp(config: BrokerConfig, options: BuildAppOptions = {}): F
   if (services.devIssuer)
     app.register(devRoutes, { issuer: services.devIssuer, users: config.devIdentity.users });
   app.register(opsRoutes, { services, prefix: '/v1/ops' });
+  app.register(membershipRoutes, { services, bodyLimit: config.webhook.bodyLimitBytes });
   return app;
 }

@@ -1,18 +1,26 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { appserviceRegistration } from './appservice/appserviceRegistration.js';
+import { reconcileCommand } from './membership/reconcileCommand.js';
 
 const USAGE = `Usage: openmeet-broker <command> [options]
 
 Commands:
   serve                       start the broker (configuration from the environment; see the README)
   appservice-registration     print the application-service registration Synapse needs, with fresh tokens
+  reconcile --file FILE       make entity rooms' members match the host's lists and print a JSON report;
+                              exit code 1 if anything failed (configuration from the environment, as serve)
 
 Options (appservice-registration):
   --server-name NAME          the homeserver's server name (required)
   --prefix PREFIX             localpart prefix of broker users (default: om_; must match BROKER_LOCALPART_PREFIX)
   --alias-prefix PREFIX       room alias prefix (default: om; must match BROKER_ROOM_ALIAS_PREFIX)
   --as-token TOKEN            reuse a token instead of generating one (likewise --hs-token)
+
+Options (reconcile):
+  --file FILE                 JSON: { "entities": [{ "entity": { "kind", "id", "slug"? },
+                              "members": [{ "hostUserId", "role", "displayName"? }] }] }
+  --concurrency N             entities reconciled at once (default 2)
 `;
 
 interface Output {
@@ -23,6 +31,7 @@ export async function main(
   argv: readonly string[],
   out: Output = process.stdout,
   err: Output = process.stderr,
+  env: Record<string, string | undefined> = process.env,
 ): Promise<number> {
   const { positionals, values } = parseArgs({
     args: [...argv],
@@ -34,6 +43,8 @@ export async function main(
       'alias-prefix': { type: 'string' },
       'as-token': { type: 'string' },
       'hs-token': { type: 'string' },
+      file: { type: 'string' },
+      concurrency: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -68,6 +79,22 @@ export async function main(
         'MATRIX_AS_TOKEN (the as_token above). Also set refreshable_access_token_lifetime (e.g. 15m).\n',
     );
     return 0;
+  }
+  if (command === 'reconcile') {
+    const file = values.file;
+    const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
+    if (typeof file !== 'string' || !file) {
+      err.write(`--file is required\n\n${USAGE}`);
+      return 2;
+    }
+    if (
+      concurrency !== undefined &&
+      !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 64)
+    ) {
+      err.write(`--concurrency must be an integer from 1 to 64\n\n${USAGE}`);
+      return 2;
+    }
+    return reconcileCommand({ file, env, out, err, ...(concurrency === undefined ? {} : { concurrency }) });
   }
   err.write(`unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
   return 2;

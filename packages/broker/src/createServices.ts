@@ -6,6 +6,7 @@ import {
   type DevIdentityIssuer,
   type HostTokenVerifier,
 } from './identity/index.js';
+import { Memberships, WebhookVerifier } from './membership/index.js';
 import type { Metrics } from './metrics.js';
 import { Provisioner } from './provisioning/Provisioner.js';
 import { AliasPattern, DirectRooms, EntityRooms, EventNotices } from './rooms/index.js';
@@ -52,8 +53,16 @@ export interface Services {
   rooms: EntityRooms;
   dms: DirectRooms;
   notices: EventNotices;
+  memberships: Memberships;
+  /** Present when a webhook secret is configured: the membership routes exist only then. */
+  webhook: WebhookVerifier | undefined;
   authFailures: AuthFailureLimiter;
-  secrets: { admin: SecretHolder; appservice: SecretHolder; ops: SecretHolder | undefined };
+  secrets: {
+    admin: SecretHolder;
+    appservice: SecretHolder;
+    ops: SecretHolder | undefined;
+    webhook: SecretHolder | undefined;
+  };
   close(): Promise<void>;
 }
 
@@ -71,6 +80,7 @@ export function createServices(
     admin: new SecretHolder(config.matrix.adminToken),
     appservice: new SecretHolder(config.matrix.asToken),
     ops: config.opsToken ? new SecretHolder(config.opsToken) : undefined,
+    webhook: config.webhook.secret ? new SecretHolder(config.webhook.secret) : undefined,
   };
   const store = overrides.store ?? createStore(config.store);
   const synapse = new SynapseClient({
@@ -125,6 +135,20 @@ export function createServices(
   });
   const dms = new DirectRooms({ synapse, store, userIdFor });
   const notices = new EventNotices({ synapse, store, rooms });
+  const memberships = new Memberships({
+    synapse,
+    rooms,
+    provisioner,
+    localpartPrefix: config.matrix.localpartPrefix,
+  });
+  const webhookSecret = secrets.webhook;
+  const webhook = webhookSecret
+    ? new WebhookVerifier({
+        secret: () => webhookSecret.get(),
+        store,
+        toleranceSeconds: config.webhook.toleranceSeconds,
+      })
+    : undefined;
   const sessions = new SessionIssuer({
     synapse,
     minter,
@@ -162,6 +186,8 @@ export function createServices(
     rooms,
     dms,
     notices,
+    memberships,
+    webhook,
     secrets,
     async close() {
       clearInterval(sweeper);

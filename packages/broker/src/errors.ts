@@ -24,6 +24,9 @@ export const errorTable = {
   OM_USER_DEACTIVATED: [403, 'This account is deactivated'],
 
   OM_OPS_UNAUTHORIZED: [401, 'Invalid ops credential'],
+  OM_WEBHOOK_SIGNATURE: [401, 'The request signature is missing or invalid'],
+  OM_WEBHOOK_STALE: [401, 'The request timestamp is outside the accepted window'],
+  OM_WEBHOOK_REPLAY: [401, 'This signed request was already received'],
 
   OM_SYNAPSE_UNAVAILABLE: [503, 'The homeserver is unavailable'],
   OM_SYNAPSE_RATE_LIMITED: [503, 'The homeserver is rate limiting the broker'],

@@ -18,6 +18,14 @@ export interface BrokerConfig {
   rateLimitPerMinute: number;
   /** The ops credential; ops routes are not mounted without one. */
   opsToken: Secret | undefined;
+  /** Signed membership sync from the host app's backend; its routes are not mounted without a secret. */
+  webhook: {
+    secret: Secret | undefined;
+    /** How far a request's timestamp may be from the broker's clock; also how long signatures are remembered. */
+    toleranceSeconds: number;
+    /** Reconciliation bodies list whole memberships, so they may exceed the general body limit. */
+    bodyLimitBytes: number;
+  };
   matrix: {
     /** Where the broker reaches Synapse. */
     homeserverUrl: string;
@@ -97,6 +105,10 @@ const schema = z.object({
   BROKER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   BROKER_OPS_TOKEN: z.string().min(32, 'at least 32 characters').optional(),
   BROKER_OPS_TOKEN_FILE: z.string().min(1).optional(),
+  BROKER_WEBHOOK_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  BROKER_WEBHOOK_SECRET_FILE: z.string().min(1).optional(),
+  BROKER_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(5).max(3600).default(300),
+  BROKER_WEBHOOK_BODY_LIMIT: z.coerce.number().int().min(1024).max(52_428_800).default(4_194_304),
   BROKER_DEV_USERS: list.default(['alice', 'bob', 'carol', 'dave']),
   MATRIX_HOMESERVER_URL: url,
   MATRIX_PUBLIC_HOMESERVER_URL: url.optional(),
@@ -317,6 +329,16 @@ export function loadConfig(rawEnv: Record<string, string | undefined> = process.
     env.BROKER_OPS_TOKEN || env.BROKER_OPS_TOKEN_FILE
       ? secret(problems, 'BROKER_OPS_TOKEN', env.BROKER_OPS_TOKEN, env.BROKER_OPS_TOKEN_FILE, 32)
       : undefined;
+  const webhookSecret =
+    env.BROKER_WEBHOOK_SECRET || env.BROKER_WEBHOOK_SECRET_FILE
+      ? secret(
+          problems,
+          'BROKER_WEBHOOK_SECRET',
+          env.BROKER_WEBHOOK_SECRET,
+          env.BROKER_WEBHOOK_SECRET_FILE,
+          32,
+        )
+      : undefined;
   if (
     env.BROKER_TOKEN_MODE === 'admin-login' &&
     env.BROKER_TOKEN_TTL_SECONDS <= env.BROKER_TOKEN_MIN_REMAINING_SECONDS
@@ -340,6 +362,11 @@ export function loadConfig(rawEnv: Record<string, string | undefined> = process.
     trustedProxies: env.BROKER_TRUSTED_PROXIES,
     rateLimitPerMinute: env.BROKER_RATE_LIMIT_PER_MINUTE,
     opsToken,
+    webhook: {
+      secret: webhookSecret,
+      toleranceSeconds: env.BROKER_WEBHOOK_TOLERANCE_SECONDS,
+      bodyLimitBytes: env.BROKER_WEBHOOK_BODY_LIMIT,
+    },
     matrix: {
       homeserverUrl: env.MATRIX_HOMESERVER_URL,
       publicHomeserverUrl: env.MATRIX_PUBLIC_HOMESERVER_URL ?? env.MATRIX_HOMESERVER_URL,

@@ -4,9 +4,9 @@ import { type Store, withLock } from '../store/index.js';
 import type { SynapseClient } from '../synapse/SynapseClient.js';
 import { type AliasPattern, aliasLocalpart } from './AliasPattern.js';
 import { type DesiredRoomState, desiredRoomState, fingerprint } from './desiredRoomState.js';
-import { entityPowerLevels, ROOM_VERSION } from './entityPowerLevels.js';
+import { entityPowerLevels, type PowerLevelsContent, ROOM_VERSION } from './entityPowerLevels.js';
 import { PowerLevelsWriter } from './PowerLevelsWriter.js';
-import { DEFAULT_ROLE_LEVELS, type RoleLevels, roleLevelMap } from './RoleLevels.js';
+import { DEFAULT_ROLE_LEVELS, type RoleLevels, roleLevelMap, SERVICE_LEVEL } from './RoleLevels.js';
 import {
   type EntityRef,
   isMarkerOf,
@@ -153,17 +153,83 @@ export class EntityRooms {
       // The last change for a user wins, as if the batch were applied in order.
       levels.set(userId, level);
     }
-    if (levels.size === 0) return { roomId, outcome: 'unchanged' };
-    const changed = await this.powerLevels.update(roomId, (content) => {
-      const users = { ...content.users };
-      for (const [userId, level] of levels) {
-        // Users at the default level are left out, keeping the content small in large rooms.
-        if (level === (content.users_default ?? 0)) delete users[userId];
-        else users[userId] = level;
+    return { roomId, outcome: (await this.writeLevels(roomId, levels)) ? 'updated' : 'unchanged' };
+  }
+
+  /**
+   * Sets Matrix users' levels in one power-levels update (reconciliation, which also resets users
+   * it knows only by their Matrix id). Levels are 0 to the service user's; the service user is refused.
+   */
+  async setLevels(
+    ref: EntityRef,
+    levels: ReadonlyMap<string, number>,
+  ): Promise<{ roomId: string; outcome: 'updated' | 'unchanged' }> {
+    const roomId = await this.roomIdFor(ref);
+    const serviceUser = await this.serviceUserId();
+    for (const [userId, level] of levels) {
+      if (userId === serviceUser) {
+        throw new BrokerError('OM_BAD_REQUEST', { message: "The broker's service user has no role" });
       }
-      content.users = users;
+      if (!Number.isInteger(level) || level < 0 || level > SERVICE_LEVEL) {
+        throw new BrokerError('OM_BAD_REQUEST', { message: `Power level ${level} is out of range` });
+      }
+    }
+    return { roomId, outcome: (await this.writeLevels(roomId, levels)) ? 'updated' : 'unchanged' };
+  }
+
+  /**
+   * Lowers a user who holds the service user's level to the room default, written as that user:
+   * the auth rules forbid changing the level of a peer at one's own level, but everyone may lower
+   * their own. Needed before such a user (an owner, by default) can be demoted, kicked or banned.
+   * Only works while the user is joined. Resolves false when there was nothing to lower.
+   */
+  async stepDown(ref: EntityRef, userId: string): Promise<boolean> {
+    const roomId = await this.roomIdFor(ref);
+    const { synapse, store } = this.options;
+    // The PowerLevelsWriter's lock: this read-modify-write must not interleave with its writes.
+    return withLock(
+      store,
+      `lock:power-levels:${roomId}`,
+      30_000,
+      async () => {
+        const current = await synapse.getState<PowerLevelsContent>(roomId, 'm.room.power_levels', '');
+        const level = current?.users?.[userId];
+        if (!current || level === undefined || level < SERVICE_LEVEL) return false;
+        const users = { ...current.users };
+        delete users[userId];
+        await synapse.putState(roomId, 'm.room.power_levels', '', { ...current, users }, { actAs: userId });
+        return true;
+      },
+      { waitMs: this.lockWaitMs },
+    );
+  }
+
+  /** The level a role maps to, or undefined for a role the map does not know. */
+  roleLevel(role: string): number | undefined {
+    return this.roles.get(role);
+  }
+
+  /**
+   * Like `roomIdFor`, but a mapping the store lost (or never had, e.g. a CLI run on the memory
+   * store) is found again through the slug's alias, proven by the room's marker, and recorded.
+   */
+  async findRoomId(ref: EntityRef, slug?: string): Promise<string> {
+    checkRef(ref);
+    const record = await this.readRecord(ref);
+    if (record) return record.roomId;
+    if (slug === undefined) throw new BrokerError('OM_ROOM_NOT_FOUND');
+    const { synapse, store, aliases } = this.options;
+    const roomId = await synapse.resolveAlias(aliases.aliasFor(ref.kind, slug));
+    if (roomId === undefined) throw new BrokerError('OM_ROOM_NOT_FOUND');
+    const marker = await synapse.getState(roomId, ROOM_MARKER_TYPE, '').catch((error: unknown) => {
+      if (isRoomInvisible(error)) return undefined;
+      throw error;
     });
-    return { roomId, outcome: changed ? 'updated' : 'unchanged' };
+    if (!isMarkerOf(marker, ref)) throw new BrokerError('OM_ROOM_NOT_FOUND');
+    // Nothing recorded as applied: the next `ensure` compares the room with the entity again.
+    const next: RoomRecord = { roomId, slug, applied: '' };
+    await store.set(recordKey(ref), JSON.stringify(next));
+    return roomId;
   }
 
   /**
@@ -304,12 +370,26 @@ export class EntityRooms {
     return json === undefined ? undefined : (JSON.parse(json) as RoomRecord);
   }
 
+  /** One power-levels update; users at the room default are left out of the content. */
+  private writeLevels(roomId: string, levels: ReadonlyMap<string, number>): Promise<boolean> {
+    if (levels.size === 0) return Promise.resolve(false);
+    return this.powerLevels.update(roomId, (content) => {
+      const users = { ...content.users };
+      for (const [userId, level] of levels) {
+        // Users at the default level are left out, keeping the content small in large rooms.
+        if (level === (content.users_default ?? 0)) delete users[userId];
+        else users[userId] = level;
+      }
+      content.users = users;
+    });
+  }
+
   private moderatorLevel(): number {
     return this.roles.get('moderator') ?? 50;
   }
 
   /** The appservice sender, asked once (the registration, not the broker's config, defines it). */
-  private serviceUserId(): Promise<string> {
+  serviceUserId(): Promise<string> {
     this.serviceUser ??= this.options.synapse.appserviceSender().catch((error: unknown) => {
       this.serviceUser = undefined;
       throw error;

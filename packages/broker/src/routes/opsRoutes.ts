@@ -201,13 +201,12 @@ export async function opsRoutes(app: FastifyInstance, opts: { services: Services
     {
       schema: {
         tags: ['ops'],
-        summary: 'Re-read the Synapse admin token, the appservice token and the ops token from their files',
+        summary: 'Re-read the Synapse admin token, the appservice, ops and webhook secrets from their files',
         response: { 200: okSchema, ...errors },
       },
     },
     async () => {
-      const { admin, appservice, ops: opsSecret } = services.secrets;
-      reloadSecrets(opsSecret ? [admin, appservice, opsSecret] : [admin, appservice]);
+      reloadSecrets(Object.values(services.secrets).filter((holder) => holder !== undefined));
       return { ok: true };
     },
   );

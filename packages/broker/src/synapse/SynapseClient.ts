@@ -64,6 +64,12 @@ export interface CreateRoomRequest {
   power_level_content_override?: Record<string, unknown>;
 }
 
+/** A room member as the client API reports it (`join`, `invite`, `ban`, `knock` or `leave`). */
+export interface RoomMember {
+  userId: string;
+  membership: string;
+}
+
 export interface SynapseDeleteStatus {
   status: 'scheduled' | 'active' | 'complete' | 'failed';
   error?: string;
@@ -432,6 +438,40 @@ export class SynapseClient {
     });
   }
 
+  /** Kicking an invited user rescinds the invite. Needs a level above the target's. */
+  async kickUser(roomId: string, userId: string, reason?: string, options: ActingAs = {}): Promise<void> {
+    await this.membershipChange('kick', roomId, userId, reason, options);
+  }
+
+  /** Bans whatever the user's membership (also users who never joined). */
+  async banUser(roomId: string, userId: string, reason?: string, options: ActingAs = {}): Promise<void> {
+    await this.membershipChange('ban', roomId, userId, reason, options);
+  }
+
+  /** Leaves the user with membership `leave`: free to be invited (or to join a public room) again. */
+  async unbanUser(roomId: string, userId: string, options: ActingAs = {}): Promise<void> {
+    await this.membershipChange('unban', roomId, userId, undefined, options);
+  }
+
+  /**
+   * The room's membership events other than `leave` (joined, invited, banned, knocking), read
+   * through the client API because the admin members API lists joined users only.
+   */
+  async listMembers(roomId: string, options: ActingAs = {}): Promise<RoomMember[]> {
+    const body = (await this.call({
+      method: 'GET',
+      endpoint: '/_matrix/client/v3/rooms/:room/members',
+      path: `/_matrix/client/v3/rooms/${enc(roomId)}/members?not_membership=leave`,
+      token: 'as',
+      actAs: options.actAs,
+    })) as { chunk?: Array<{ state_key?: unknown; content?: { membership?: unknown } }> };
+    return (body.chunk ?? []).flatMap((event) =>
+      typeof event.state_key === 'string' && typeof event.content?.membership === 'string'
+        ? [{ userId: event.state_key, membership: event.content.membership }]
+        : [],
+    );
+  }
+
   /** A user's account data (read as that user through the appservice), or undefined when unset. */
   async getAccountData<T = Record<string, unknown>>(userId: string, type: string): Promise<T | undefined> {
     try {
@@ -482,6 +522,25 @@ export class SynapseClient {
 
   close(): Promise<void> {
     return this.pool.close();
+  }
+
+  /** Kick, ban and unban land on the same membership state, so repeating one is harmless. */
+  private async membershipChange(
+    action: 'kick' | 'ban' | 'unban',
+    roomId: string,
+    userId: string,
+    reason: string | undefined,
+    options: ActingAs,
+  ): Promise<void> {
+    await this.call({
+      method: 'POST',
+      endpoint: `/_matrix/client/v3/rooms/:room/${action}`,
+      idempotent: true,
+      path: `/_matrix/client/v3/rooms/${enc(roomId)}/${action}`,
+      token: 'as',
+      actAs: options.actAs,
+      body: reason === undefined ? { user_id: userId } : { user_id: userId, reason },
+    });
   }
 
   private headers(options: CallOptions): Record<string, string> {

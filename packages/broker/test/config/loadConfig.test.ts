@@ -83,6 +83,42 @@ describe('loadConfig', () => {
     expect(() => config.opsToken?.read()).toThrow(/at least 32/);
   });
 
+  it('mounts the membership webhook only with a secret of at least 32 characters', async () => {
+    expect(loadConfig(base).webhook).toEqual({
+      secret: undefined,
+      toleranceSeconds: 300,
+      bodyLimitBytes: 4_194_304,
+    });
+    expect(problems({ ...base, BROKER_WEBHOOK_SECRET: 'w'.repeat(31) }).join()).toMatch(
+      /BROKER_WEBHOOK_SECRET: at least 32 characters/,
+    );
+    const inline = loadConfig({
+      ...base,
+      BROKER_WEBHOOK_SECRET: 'w'.repeat(32),
+      BROKER_WEBHOOK_TOLERANCE_SECONDS: '60',
+    });
+    expect(inline.webhook.secret?.read()).toBe('w'.repeat(32));
+    expect(inline.webhook.toleranceSeconds).toBe(60);
+    expect(problems({ ...base, BROKER_WEBHOOK_TOLERANCE_SECONDS: '0' }).join()).toMatch(
+      /BROKER_WEBHOOK_TOLERANCE_SECONDS/,
+    );
+
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const file = `${await mkdtemp(`${tmpdir()}/om-config-`)}/webhook`;
+    await writeFile(file, 'short\n');
+    expect(problems({ ...base, BROKER_WEBHOOK_SECRET_FILE: file })).toContain(
+      'BROKER_WEBHOOK_SECRET_FILE must hold at least 32 characters',
+    );
+    await writeFile(file, `${'f'.repeat(40)}\n`);
+    expect(loadConfig({ ...base, BROKER_WEBHOOK_SECRET_FILE: file }).webhook.secret?.read()).toBe(
+      'f'.repeat(40),
+    );
+    expect(
+      problems({ ...base, BROKER_WEBHOOK_SECRET: 'w'.repeat(32), BROKER_WEBHOOK_SECRET_FILE: file }),
+    ).toContain('set BROKER_WEBHOOK_SECRET or BROKER_WEBHOOK_SECRET_FILE, not both');
+  });
+
   it('bounds the sweep interval and keeps admin-login tokens reusable', () => {
     expect(problems({ ...base, BROKER_DEVICE_SWEEP_MINUTES: '43200' }).join()).toMatch(
       /BROKER_DEVICE_SWEEP_MINUTES/,
