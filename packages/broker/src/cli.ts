@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { appserviceRegistration } from './appservice/appserviceRegistration.js';
+import { provisionCommand } from './cutover/provisionCommand.js';
 import { reconcileCommand } from './membership/reconcileCommand.js';
 
 const USAGE = `Usage: openmeet-broker <command> [options]
@@ -10,6 +11,8 @@ Commands:
   appservice-registration     print the application-service registration Synapse needs, with fresh tokens
   reconcile --file FILE       make entity rooms' members match the host's lists and print a JSON report;
                               exit code 1 if anything failed (configuration from the environment, as serve)
+  provision                   the cutover: users, rooms and memberships from the host's exports; JSON report
+                              on stdout, progress on stderr; exit code 1 if anything failed (see docs/cutover.md)
 
 Options (appservice-registration):
   --server-name NAME          the homeserver's server name (required)
@@ -21,6 +24,15 @@ Options (reconcile):
   --file FILE                 JSON: { "entities": [{ "entity": { "kind", "id", "slug"? },
                               "members": [{ "hostUserId", "role", "displayName"? }] }] }
   --concurrency N             entities reconciled at once (default 2)
+
+Options (provision): files are NDJSON (.ndjson, .jsonl) or CSV with a header row (.csv)
+  --users FILE                { hostUserId, displayName?, avatarUrl? }
+  --groups FILE, --events FILE  { id, slug, name, topic?, visibility: public|private, archived? }
+  --memberships FILE          { kind: group|event, entityId, hostUserId, role }
+  --concurrency N             items in flight (default 8)
+  --dry-run                   list planned changes; no Synapse writes
+  --run-key KEY               names the checkpoints (default "default"); a new key re-checks every item
+  --checkpoint-file FILE      NDJSON checkpoints for the memory store (with REDIS_URL they live in Redis)
 `;
 
 interface Output {
@@ -45,6 +57,13 @@ export async function main(
       'hs-token': { type: 'string' },
       file: { type: 'string' },
       concurrency: { type: 'string' },
+      users: { type: 'string' },
+      groups: { type: 'string' },
+      events: { type: 'string' },
+      memberships: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      'run-key': { type: 'string' },
+      'checkpoint-file': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -95,6 +114,28 @@ export async function main(
       return 2;
     }
     return reconcileCommand({ file, env, out, err, ...(concurrency === undefined ? {} : { concurrency }) });
+  }
+  if (command === 'provision') {
+    const concurrency = values.concurrency === undefined ? 8 : Number(values.concurrency);
+    if (!(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 256)) {
+      err.write(`--concurrency must be an integer from 1 to 256\n\n${USAGE}`);
+      return 2;
+    }
+    // An empty value counts as not given, as in the environment.
+    const given = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
+    return provisionCommand({
+      users: given(values.users),
+      groups: given(values.groups),
+      events: given(values.events),
+      memberships: given(values.memberships),
+      runKey: given(values['run-key']),
+      checkpointFile: given(values['checkpoint-file']),
+      concurrency,
+      dryRun: values['dry-run'] === true,
+      env,
+      out,
+      err,
+    });
   }
   err.write(`unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
   return 2;

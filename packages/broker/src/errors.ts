@@ -32,6 +32,7 @@ export const errorTable = {
   OM_SYNAPSE_RATE_LIMITED: [503, 'The homeserver is rate limiting the broker'],
   OM_SYNAPSE_ERROR: [502, 'The homeserver rejected the request'],
   OM_STORE_UNAVAILABLE: [503, 'The broker state store is unavailable'],
+  OM_LOCK_TIMEOUT: [503, 'Another request is still working on this; try again'],
   OM_AVATAR_REJECTED: [422, 'The avatar could not be used'],
 
   OM_USER_NOT_FOUND: [404, 'No such user'],

@@ -27,7 +27,8 @@ export async function withLock<T>(
   while (!(await store.setIfAbsent(key, token, ttlMs))) {
     const remainingMs = deadline - performance.now();
     if (remainingMs <= 0) {
-      throw new BrokerError('OM_STORE_UNAVAILABLE', {
+      throw new BrokerError('OM_LOCK_TIMEOUT', {
+        retryAfterSeconds: 1,
         message: `Timed out after ${options.waitMs} ms waiting for a lock`,
       });
     }

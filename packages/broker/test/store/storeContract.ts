@@ -4,6 +4,15 @@ import { BrokerError } from '../../src/errors.js';
 import type { Store } from '../../src/store/Store.js';
 import { withLock } from '../../src/store/withLock.js';
 
+async function expectLockTimeout(promise: Promise<unknown>): Promise<void> {
+  const error = await promise.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(error).toBeInstanceOf(BrokerError);
+  expect((error as BrokerError).code).toBe('OM_LOCK_TIMEOUT');
+}
+
 async function expectUnavailable(promise: Promise<unknown>): Promise<void> {
   const error = await promise.then(
     () => undefined,
@@ -263,11 +272,11 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await withLock(store, 'lock', 5000, async () => 'again', { waitMs: 0 })).toBe('again');
       });
 
-      it('gives up with OM_STORE_UNAVAILABLE when the lock stays held', async () => {
+      it('gives up with OM_LOCK_TIMEOUT when the lock stays held', async () => {
         await store.set('lock', 'someone-else', { ttlMs: 5000 });
         let ran = false;
         const started = performance.now();
-        await expectUnavailable(
+        await expectLockTimeout(
           withLock(
             store,
             'lock',
