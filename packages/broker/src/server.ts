@@ -1,5 +1,6 @@
 import { buildApp } from './buildApp.js';
 import { ConfigError, loadConfig } from './config/loadConfig.js';
+import { EX_CONFIG } from './withCommandServices.js';
 
 let config: ReturnType<typeof loadConfig>;
 try {
@@ -7,7 +8,7 @@ try {
 } catch (err) {
   if (!(err instanceof ConfigError)) throw err;
   process.stderr.write(`${err.message}\n`);
-  process.exit(78); // EX_CONFIG
+  process.exit(EX_CONFIG);
 }
 
 const app = buildApp(config);

@@ -1,6 +1,4 @@
-import { ConfigError, loadConfig } from '../config/loadConfig.js';
-import { createServices } from '../createServices.js';
-import { createMetrics } from '../metrics.js';
+import { withCommandServices } from '../withCommandServices.js';
 import {
   type Checkpoints,
   FileCheckpoints,
@@ -53,16 +51,7 @@ export async function provisionCommand(options: ProvisionCommandOptions): Promis
     err.write(`${error.message}\n`);
     return 2;
   }
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig(options.env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    err.write(`${error.message}\n`);
-    return 78;
-  }
-  const services = createServices(config, createMetrics());
-  try {
+  return withCommandServices(options.env, err, async (services, config) => {
     let checkpoints: Checkpoints;
     if (options.checkpointFile) {
       checkpoints = await FileCheckpoints.open(options.checkpointFile);
@@ -97,9 +86,7 @@ export async function provisionCommand(options: ProvisionCommandOptions): Promis
     out.write(`${JSON.stringify(report, null, 2)}\n`);
     err.write(`${report.summary}\n`);
     return report.failures.length > 0 || report.malformed.length > 0 ? 1 : 0;
-  } finally {
-    await services.close();
-  }
+  });
 }
 
 async function readInput(options: ProvisionCommandOptions): Promise<CutoverInput> {

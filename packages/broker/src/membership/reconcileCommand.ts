@@ -1,7 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { ConfigError, loadConfig } from '../config/loadConfig.js';
-import { createServices } from '../createServices.js';
-import { createMetrics } from '../metrics.js';
+import { withCommandServices } from '../withCommandServices.js';
 import type { ReconcileReport } from './Memberships.js';
 import { reconcileFileSchema } from './membershipSchemas.js';
 
@@ -47,25 +45,14 @@ export async function reconcileCommand(options: ReconcileCommandOptions): Promis
     err.write(`${options.file} is not a reconciliation file:\n${problems.join('\n')}\n`);
     return 2;
   }
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig(options.env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    err.write(`${error.message}\n`);
-    return 78;
-  }
-  const services = createServices(config, createMetrics());
-  try {
+  return withCommandServices(options.env, err, async (services) => {
     const reports = await services.memberships.reconcileMany(parsed.data.entities, {
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
     });
     const summary = summarise(reports);
     out.write(`${JSON.stringify({ summary, reports }, null, 2)}\n`);
     return summary.failed > 0 || summary.entitiesFailed > 0 ? 1 : 0;
-  } finally {
-    await services.close();
-  }
+  });
 }
 
 function summarise(reports: readonly ReconcileReport[]) {
