@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { BrokerError, isBrokerError } from '../errors.js';
 import type { Memberships } from '../membership/Memberships.js';
 import { mapConcurrent } from '../membership/mapConcurrent.js';
+import type { Provisioner } from '../provisioning/Provisioner.js';
 import type { EntityRooms } from '../rooms/EntityRooms.js';
 import type { EntityKind, RoomEntity } from '../rooms/RoomEntity.js';
 import type { SynapseClient } from '../synapse/SynapseClient.js';
@@ -10,7 +11,6 @@ import type { EntityRow, MembershipRow, UserRow } from './exportSchemas.js';
 import { Progress } from './Progress.js';
 import type { ExportRow, MalformedRow } from './readExport.js';
 import { retryItem } from './retryItem.js';
-import type { UserProvisioning } from './UserProvisioning.js';
 
 export const PHASES = ['users', 'rooms', 'memberships'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -28,7 +28,7 @@ export interface CutoverOptions {
   synapse: SynapseClient;
   rooms: EntityRooms;
   memberships: Memberships;
-  users: UserProvisioning;
+  users: Provisioner;
   checkpoints: Checkpoints;
   /** Names the run's checkpoints; a new key re-verifies every item against Synapse. */
   runKey: string;
@@ -184,10 +184,10 @@ function userItem(row: UserRow, options: CutoverOptions): Item {
   return {
     label: `user ${row.hostUserId}`,
     content: ['user', row],
-    apply: () => options.users.ensure(identity),
+    apply: async () => (await options.users.ensureWithOutcome(identity)).outcome,
     // Avatars are not compared: that would mean downloading them.
     async plan() {
-      const userId = options.users.provisioner.userIdFor(row.hostUserId);
+      const userId = options.users.userIdFor(row.hostUserId);
       const existing = await options.synapse.getUser(userId);
       if (!existing) return 'created';
       if (existing.deactivated) throw new BrokerError('OM_USER_DEACTIVATED');
@@ -242,7 +242,7 @@ function membershipItem(
   planned: Set<string>,
 ): Item {
   const entity = { kind: row.kind, id: row.entityId, slug };
-  const userId = () => options.users.provisioner.userIdFor(row.hostUserId);
+  const userId = () => options.users.userIdFor(row.hostUserId);
   const membershipOf = async (roomId: string) =>
     (await options.synapse.getState<{ membership?: string }>(roomId, 'm.room.member', userId()))?.membership;
   return {

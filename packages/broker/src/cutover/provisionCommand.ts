@@ -9,7 +9,6 @@ import {
 import { type CutoverInput, runCutover } from './Cutover.js';
 import { entityRowSchema, membershipRowSchema, userRowSchema } from './exportSchemas.js';
 import { ExportFileError, type ParsedExport, readExport } from './readExport.js';
-import { UserProvisioning } from './UserProvisioning.js';
 
 interface Output {
   write(chunk: string): unknown;
@@ -64,18 +63,11 @@ export async function provisionCommand(options: ProvisionCommandOptions): Promis
       );
       checkpoints = new NoCheckpoints();
     }
-    const users = new UserProvisioning({
-      synapse: services.synapse,
-      store: services.store,
-      serverName: config.matrix.serverName,
-      localpartPrefix: config.matrix.localpartPrefix,
-      avatars: config.avatars,
-    });
     const report = await runCutover(input, {
       synapse: services.synapse,
       rooms: services.rooms,
       memberships: services.memberships,
-      users,
+      users: services.provisioner,
       checkpoints: options.dryRun ? new ReadOnlyCheckpoints(checkpoints) : checkpoints,
       runKey: options.runKey ?? 'default',
       concurrency: options.concurrency ?? 8,

@@ -23,7 +23,7 @@ export interface ProvisionerOptions {
   /** How long a provisioned profile is trusted before Synapse is asked again (repairs drift). */
   profileCacheMs?: number;
   /** Counts admin-API provisioning calls (metrics). */
-  onProvision?: (outcome: 'created' | 'updated' | 'unchanged') => void;
+  onProvision?: (outcome: ProvisionOutcome) => void;
   avatars?: AvatarSyncOptions;
   /**
    * Counts avatar syncs (metrics). A rejection carries a BrokerError whose message names the
@@ -55,7 +55,7 @@ type AvatarResolution = { mxc: string } | { error: BrokerError };
  * broker instances) create the user once. It never sets a password nor touches devices.
  */
 export class Provisioner {
-  private readonly inFlight = new Map<string, Promise<string>>();
+  private readonly inFlight = new Map<string, Promise<ProvisionResult>>();
   private readonly userIds = new Map<string, string>();
 
   constructor(private readonly options: ProvisionerOptions) {}
@@ -111,13 +111,18 @@ export class Provisioner {
 
   /** Resolves to the Matrix user id, provisioned and in sync. */
   async ensure(identity: HostIdentity): Promise<string> {
+    return (await this.ensureWithOutcome(identity)).userId;
+  }
+
+  /** `ensure`, also saying what it did (the cutover reports created / updated / unchanged). */
+  async ensureWithOutcome(identity: HostIdentity): Promise<ProvisionResult> {
     const userId = this.userIdFor(identity.hostUserId);
     const wanted: ProvisionedProfile = {
       displayName: displayNameFor(identity.displayName),
       avatarSource: identity.avatarUrl ?? null,
     };
     const cached = await this.options.store.get(profileKey(userId));
-    if (cached === JSON.stringify(wanted)) return userId;
+    if (cached === JSON.stringify(wanted)) return { userId, outcome: 'unchanged' };
 
     const key = `${userId}\n${JSON.stringify(wanted)}`;
     let flight = this.inFlight.get(key);
@@ -142,10 +147,15 @@ export class Provisioner {
     await this.options.store.delete(avatarKey(userId));
   }
 
-  private async provision(userId: string, hostUserId: string, wanted: ProvisionedProfile): Promise<string> {
+  private async provision(
+    userId: string,
+    hostUserId: string,
+    wanted: ProvisionedProfile,
+  ): Promise<ProvisionResult> {
     const { synapse, store } = this.options;
     // Another instance may have finished while we waited for the lock.
-    if ((await store.get(profileKey(userId))) === JSON.stringify(wanted)) return userId;
+    if ((await store.get(profileKey(userId))) === JSON.stringify(wanted))
+      return { userId, outcome: 'unchanged' };
     const existing = await synapse.getUser(userId);
     if (existing?.deactivated) throw new BrokerError('OM_USER_DEACTIVATED');
     // The user namespace is not exclusive, so someone could have registered this id first (open
@@ -160,12 +170,12 @@ export class Provisioner {
     const avatar =
       wanted.avatarSource === null ? undefined : await this.resolveAvatar(userId, wanted.avatarSource);
     if (avatar && 'mxc' in avatar && existing?.avatar_url !== avatar.mxc) fields.avatar_url = avatar.mxc;
+    let outcome: ProvisionOutcome = 'unchanged';
     if (!existing || Object.keys(fields).length > 0) {
       await synapse.putUser(userId, fields);
-      this.options.onProvision?.(existing ? 'updated' : 'created');
-    } else {
-      this.options.onProvision?.('unchanged');
+      outcome = existing ? 'updated' : 'created';
     }
+    this.options.onProvision?.(outcome);
     if (avatar && 'error' in avatar) this.options.onAvatar?.('rejected', avatar.error);
     else if (avatar) this.options.onAvatar?.(fields.avatar_url ? 'updated' : 'unchanged');
 
@@ -176,7 +186,7 @@ export class Provisioner {
         ? Math.min(profileCacheMs, this.options.avatars?.retryMs ?? 300_000)
         : profileCacheMs;
     if (ttlMs > 0) await store.set(profileKey(userId), JSON.stringify(wanted), { ttlMs });
-    return userId;
+    return { userId, outcome };
   }
 
   /**
@@ -205,6 +215,13 @@ export class Provisioner {
     await store.set(avatarKey(userId), JSON.stringify(record));
     return { mxc: record.mxc };
   }
+}
+
+export type ProvisionOutcome = 'created' | 'updated' | 'unchanged';
+
+export interface ProvisionResult {
+  userId: string;
+  outcome: ProvisionOutcome;
 }
 
 /** The `auth_provider` of the external id marking accounts the broker created. */
