@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { BrokerError, isBrokerError } from '../errors.js';
-import type { Memberships } from '../membership/Memberships.js';
+import type { Memberships, RoomSnapshot } from '../membership/Memberships.js';
 import { mapConcurrent } from '../membership/mapConcurrent.js';
 import type { Provisioner } from '../provisioning/Provisioner.js';
 import type { EntityRooms } from '../rooms/EntityRooms.js';
+import type { PowerLevelsContent } from '../rooms/entityPowerLevels.js';
 import type { EntityKind, RoomEntity } from '../rooms/RoomEntity.js';
 import type { SynapseClient } from '../synapse/SynapseClient.js';
 import type { Checkpoints, ItemOutcome } from './Checkpoints.js';
@@ -113,6 +114,7 @@ export async function runCutover(input: CutoverInput, options: CutoverOptions): 
   for (const { row } of input.groups) slugs.set(`group:${row.id}`, row.slug);
   for (const { row } of input.events) slugs.set(`event:${row.id}`, row.slug);
   const names = new Map(input.users.map(({ row }) => [row.hostUserId, row.displayName]));
+  const snapshots = roomSnapshots(options.synapse);
   items.memberships = input.memberships.map(({ row }) =>
     membershipItem(
       row,
@@ -120,6 +122,7 @@ export async function runCutover(input: CutoverInput, options: CutoverOptions): 
       names.get(row.hostUserId),
       options,
       plannedRooms,
+      snapshots,
     ),
   );
 
@@ -240,24 +243,21 @@ function membershipItem(
   displayName: string | undefined,
   options: CutoverOptions,
   planned: Set<string>,
+  snapshots: (roomId: string) => Promise<RoomSnapshot>,
 ): Item {
   const entity = { kind: row.kind, id: row.entityId, slug };
-  const userId = () => options.users.userIdFor(row.hostUserId);
-  const membershipOf = async (roomId: string) =>
-    (await options.synapse.getState<{ membership?: string }>(roomId, 'm.room.member', userId()))?.membership;
   return {
     label: `${row.kind} ${row.entityId} member ${row.hostUserId}`,
     content: ['membership', row],
     async apply() {
       const roomId = await options.rooms.findRoomId(entity, slug);
-      const before = await membershipOf(roomId);
-      const result = await options.memberships.add(entity, {
-        hostUserId: row.hostUserId,
-        role: row.role,
-        displayName,
-      });
+      const result = await options.memberships.add(
+        entity,
+        { hostUserId: row.hostUserId, role: row.role, displayName },
+        await snapshots(roomId),
+      );
       if (result.outcome === 'unchanged') return 'unchanged';
-      return before === 'join' ? 'updated' : 'created';
+      return result.previous === 'join' ? 'updated' : 'created';
     },
     async plan() {
       const level = options.rooms.roleLevel(row.role);
@@ -265,14 +265,39 @@ function membershipItem(
         throw new BrokerError('OM_BAD_REQUEST', { message: `Unknown role ${JSON.stringify(row.role)}` });
       }
       if (planned.has(`${row.kind}:${row.entityId}`)) return 'created';
-      const roomId = await options.rooms.findRoomId(entity, slug);
-      if ((await membershipOf(roomId)) !== 'join') return 'created';
-      const levels = await options.synapse.getState<{
-        users?: Record<string, number>;
-        users_default?: number;
-      }>(roomId, 'm.room.power_levels', '');
-      return (levels?.users?.[userId()] ?? levels?.users_default ?? 0) === level ? 'unchanged' : 'updated';
+      const { members, powerLevels } = await snapshots(await options.rooms.findRoomId(entity, slug));
+      const userId = options.users.userIdFor(row.hostUserId);
+      if (members.get(userId) !== 'join') return 'created';
+      return (powerLevels.users?.[userId] ?? powerLevels.users_default ?? 0) === level
+        ? 'unchanged'
+        : 'updated';
     },
+  };
+}
+
+/**
+ * Each room's members and power levels, read once per run: the memberships of a room then cost
+ * only the writes they need. A failed read is forgotten, so a retried item reads again.
+ */
+function roomSnapshots(synapse: SynapseClient): (roomId: string) => Promise<RoomSnapshot> {
+  const cache = new Map<string, Promise<RoomSnapshot>>();
+  return (roomId) => {
+    let snapshot = cache.get(roomId);
+    if (!snapshot) {
+      snapshot = (async () => {
+        const [members, powerLevels] = await Promise.all([
+          synapse.listMembers(roomId),
+          synapse.getState<PowerLevelsContent>(roomId, 'm.room.power_levels', ''),
+        ]);
+        return {
+          members: new Map(members.map((member) => [member.userId, member.membership])),
+          powerLevels: powerLevels ?? {},
+        };
+      })();
+      snapshot.catch(() => cache.delete(roomId));
+      cache.set(roomId, snapshot);
+    }
+    return snapshot;
   };
 }
 

@@ -32,6 +32,22 @@ export interface MembershipResult {
   outcome: MembershipOutcome;
 }
 
+export interface AddResult extends MembershipResult {
+  /** The user's membership before (`undefined`: never joined, or left). */
+  previous: string | undefined;
+}
+
+/**
+ * What a caller that reads a room in bulk already knows (the cutover reads each room once), so
+ * `add` skips its own per-member reads. Writes still read fresh state; only the decision whether
+ * a write is needed uses the snapshot.
+ */
+export interface RoomSnapshot {
+  /** Memberships other than `leave`, as `listMembers` returns them. */
+  members: ReadonlyMap<string, string>;
+  powerLevels: PowerLevelsContent;
+}
+
 /** One change the host app reports (the body of `POST /v1/membership/events`). */
 export interface MembershipChange {
   type: 'member.added' | 'member.removed' | 'member.role_changed' | 'member.banned';
@@ -120,15 +136,20 @@ export class Memberships {
   }
 
   /** Provisions the user if needed, then makes them a joined member (unbanning a banned one). */
-  async add(entity: MembershipEntity, member: MemberInput): Promise<MembershipResult> {
+  async add(entity: MembershipEntity, member: MemberInput, snapshot?: RoomSnapshot): Promise<AddResult> {
     const level = member.role === undefined ? undefined : this.levelOf(member.role);
     const roomId = await this.roomIdOf(entity);
     const identity: HostIdentity = { hostUserId: member.hostUserId, expiresAt: Date.now() };
     if (member.displayName !== undefined) identity.displayName = member.displayName;
     const userId = await this.options.provisioner.ensure(identity);
-    const joined = await this.join(roomId, userId);
-    const leveled = level !== undefined && (await this.setLevel(entity, roomId, userId, level));
-    return { roomId, userId, outcome: joined || leveled ? 'changed' : 'unchanged' };
+    // Invites and bans are rare and change what `join` must do: those are read fresh.
+    const known = snapshot?.members.get(userId);
+    const previous =
+      snapshot && (known === undefined || known === 'join') ? known : await this.membershipOf(roomId, userId);
+    const joined = await this.join(roomId, userId, previous);
+    const leveled =
+      level !== undefined && (await this.setLevel(entity, roomId, userId, level, snapshot?.powerLevels));
+    return { roomId, userId, previous, outcome: joined || leveled ? 'changed' : 'unchanged' };
   }
 
   /** Kicks a joined or invited member; their level goes back to the room default. */
@@ -308,9 +329,8 @@ export class Memberships {
   }
 
   /** Invites (as the service user) unless invited, then joins as the user. False when already joined. */
-  private async join(roomId: string, userId: string): Promise<boolean> {
+  private async join(roomId: string, userId: string, membership: string | undefined): Promise<boolean> {
     const { synapse } = this.options;
-    const membership = await this.membershipOf(roomId, userId);
     if (membership === 'join') return false;
     if (membership === 'ban') {
       await this.tolerate(roomId, userId, ['leave', 'invite', 'join'], () =>
@@ -325,8 +345,14 @@ export class Memberships {
   }
 
   /** Sets one user's level unless it already is `level`; a peer first steps down. */
-  private async setLevel(entity: EntityRef, roomId: string, userId: string, level: number): Promise<boolean> {
-    const content = await this.powerLevels(roomId);
+  private async setLevel(
+    entity: EntityRef,
+    roomId: string,
+    userId: string,
+    level: number,
+    known?: PowerLevelsContent,
+  ): Promise<boolean> {
+    const content = known ?? (await this.powerLevels(roomId));
     const current = content.users?.[userId] ?? content.users_default ?? 0;
     if (current === level) return false;
     if (current >= SERVICE_LEVEL && level < SERVICE_LEVEL) await this.options.rooms.stepDown(entity, userId);

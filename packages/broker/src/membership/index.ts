@@ -1,4 +1,5 @@
 export {
+  type AddResult,
   type DesiredMember,
   type DesiredMembership,
   type LevelChange,
@@ -13,6 +14,7 @@ export {
   type MembershipsOptions,
   type ReconcileReport,
   type RemovedMember,
+  type RoomSnapshot,
 } from './Memberships.js';
 export {
   MEMBERSHIP_CHANGE_TYPES,

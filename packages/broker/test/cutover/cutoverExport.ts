@@ -19,16 +19,26 @@ export interface GeneratedExport {
 
 const csvCell = (value: string) => (/[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
 
+export interface ExportSize {
+  users?: number;
+  groups?: number;
+  events?: number;
+  /** Rows attempted; a pair drawn twice is skipped, so `counts.memberships` may be a little lower. */
+  memberships?: number;
+}
+
 /**
- * A small host export: users and groups as NDJSON, events and memberships as CSV (so both readers
- * are exercised). With `malformed`, a few broken rows are mixed in at known lines.
+ * A host export (small by default): users and groups as NDJSON, events and memberships as CSV, so
+ * both readers are exercised. Every third group is private, as is every third event (offset by
+ * one); every third event is archived. With `malformed`, broken rows are mixed in at known lines.
  */
 export async function writeExport(
   dir: string,
   tag: string,
-  options: { users?: number; malformed?: boolean } = {},
+  options: ExportSize & { malformed?: boolean } = {},
 ): Promise<GeneratedExport> {
   const userCount = options.users ?? 60;
+  const range = (n: number) => Array.from({ length: n }, (_, i) => i);
   const malformed: string[] = [];
   const files = {
     users: join(dir, `${tag}-users.ndjson`),
@@ -49,13 +59,13 @@ export async function writeExport(
   await writeFile(files.users, `${userLines.join('\n')}\n`);
 
   const entities: GeneratedExport['entities'] = [];
-  const groupLines = [0, 1, 2].map((i) => {
+  const groupLines = range(options.groups ?? 3).map((i) => {
     const entity = {
       id: `${tag}-g${i}`,
       slug: `${tag}-group-${i}`,
       name: `Group ${tag} ${i}`,
       topic: `About group ${i}`,
-      visibility: i === 2 ? ('private' as const) : ('public' as const),
+      visibility: i % 3 === 2 ? ('private' as const) : ('public' as const),
     };
     entities.push({ kind: 'group', ...entity });
     return JSON.stringify(entity);
@@ -63,11 +73,11 @@ export async function writeExport(
   await writeFile(files.groups, `${groupLines.join('\n')}\n`);
 
   const eventLines = ['id,slug,name,topic,visibility,archived'];
-  for (const i of [0, 1, 2]) {
+  for (const i of range(options.events ?? 3)) {
     const entity = {
       id: `${tag}-e${i}`,
       name: `Event ${tag} ${i}`,
-      visibility: i === 1 ? ('private' as const) : ('public' as const),
+      visibility: i % 3 === 1 ? ('private' as const) : ('public' as const),
     };
     entities.push({ kind: 'event', ...entity });
     // A quoted topic with a comma and an empty archived cell.
@@ -78,14 +88,14 @@ export async function writeExport(
         entity.name,
         `Meet, "talk" ${i}`,
         entity.visibility,
-        i === 2 ? 'true' : '',
+        i % 3 === 2 ? 'true' : '',
       ]
         .map(csvCell)
         .join(','),
     );
   }
   if (options.malformed) {
-    eventLines.push(`${tag}-e9,${tag}-event-9,Event 9,,secret,`);
+    eventLines.push(`${tag}-ebad,${tag}-event-bad,Event bad,,secret,`);
     malformed.push(`${files.events}:${eventLines.length}`);
   }
   await writeFile(files.events, `${eventLines.join('\r\n')}\r\n`);
@@ -94,7 +104,7 @@ export async function writeExport(
   const memberLines = ['kind,entityId,hostUserId,role'];
   let membershipCount = 0;
   const roles = ['member', 'member', 'member', 'moderator', 'admin'];
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < (options.memberships ?? 100); i++) {
     const entity = entities[i % entities.length] as GeneratedExport['entities'][number];
     const hostUserId = `${tag}-u${(i * 7 + Math.floor(i / 60)) % userCount}`;
     const role = roles[i % roles.length] as string;

@@ -228,27 +228,35 @@ describe('openmeet-broker provision (Redis store)', () => {
     client.disconnect();
   });
 
-  it('resumes after kill -9 and ends as a clean run would', async () => {
-    const data = await writeExport(dir, `r${randomBytes(3).toString('hex')}`);
+  // The issue's scale: 1,000 users, 50 groups, 50 events, about 1,000 memberships, malformed rows.
+  it('resumes after kill -9 and ends as a clean run would; a third run changes nothing', async () => {
+    const data = await writeExport(dir, `r${randomBytes(3).toString('hex')}`, {
+      users: 1000,
+      groups: 50,
+      events: 50,
+      memberships: 1000,
+      malformed: true,
+    });
+    const items = data.counts.users + data.counts.rooms + data.counts.memberships;
     const client = new Redis(redis.url);
     let child: ChildProcess | undefined;
     try {
       child = spawn(
         process.execPath,
-        ['bin/openmeet-broker.js', 'provision', ...files(data), '--concurrency', '2'],
+        ['bin/openmeet-broker.js', 'provision', ...files(data), '--concurrency', '8'],
         { env: { ...process.env, ...env }, stdio: 'ignore' },
       );
       const exited = new Promise<number | null>((resolve) => child?.on('exit', (code) => resolve(code)));
-      // Kill it once the users are done and the rooms or memberships are under way.
-      const deadline = Date.now() + 90_000;
+      // Kill it once users and rooms are done and the memberships are under way.
+      const deadline = Date.now() + 240_000;
       let done = 0;
       while (Date.now() < deadline) {
         done = 0;
-        for await (const keys of client.scanStream({ match: `${prefix}cutover:*`, count: 500 })) {
+        for await (const keys of client.scanStream({ match: `${prefix}cutover:*`, count: 1000 })) {
           done += (keys as string[]).length;
         }
-        if (done >= data.counts.users + 3 || child.exitCode !== null) break;
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        if (done >= data.counts.users + data.counts.rooms + 100 || child.exitCode !== null) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
       }
       expect(child.exitCode, 'the run must still be going when killed').toBeNull();
       child.kill('SIGKILL');
@@ -258,26 +266,34 @@ describe('openmeet-broker provision (Redis store)', () => {
       for await (const keys of client.scanStream({ match: `${prefix}lock:*`, count: 500 })) {
         if ((keys as string[]).length > 0) await client.del(...(keys as string[]));
       }
-      expect(done).toBeLessThan(data.counts.users + data.counts.rooms + data.counts.memberships);
+      expect(done).toBeLessThan(items);
 
-      const rerun = await provision([...files(data), '--concurrency', '4'], env);
-      expect(rerun.report.failures).toEqual([]);
-      expect(rerun.code).toBe(0);
-      expect(rerun.report.phases.users.fromCheckpoint).toBeGreaterThanOrEqual(data.counts.users);
+      const rerun = await provision([...files(data), '--concurrency', '8'], env);
+      // Only the row with an unknown role fails; malformed rows are named by file and line.
+      expect(rerun.report.failures).toEqual([
+        expect.objectContaining({ phase: 'memberships', item: data.unknownRole, code: 'OM_BAD_REQUEST' }),
+      ]);
+      expect(rerun.report.malformed.map((row) => `${row.file}:${row.line}`).sort()).toEqual(
+        [...data.malformed].sort(),
+      );
+      expect(rerun.code).toBe(1);
+      expect(rerun.report.phases.users.fromCheckpoint).toBe(data.counts.users);
+      expect(rerun.report.phases.memberships.fromCheckpoint).toBeGreaterThanOrEqual(100);
       expect(rerun.report.phases.memberships.fromCheckpoint).toBeLessThan(data.counts.memberships);
-      const { users, rooms, memberships } = rerun.report.phases;
-      expect(users.total).toBe(data.counts.users);
+      const { rooms, memberships } = rerun.report.phases;
       expect(rooms.created + rooms.updated + rooms.unchanged).toBe(data.counts.rooms);
       expect(memberships.created + memberships.updated + memberships.unchanged).toBe(data.counts.memberships);
+      // Exactly the state a clean run produces: each room once, every listed member joined at
+      // their role's level, no other broker user in any room.
       await expectProvisioned(data);
 
       const third = await provision(files(data), env);
-      expect(third.code).toBe(0);
       expect(third.report.changed).toBe(false);
       expect(third.report.summary).toContain('no changes');
+      expect(third.report.failures).toHaveLength(1);
     } finally {
       if (child && child.exitCode === null) child.kill('SIGKILL');
       client.disconnect();
     }
-  }, 240_000);
+  }, 600_000);
 });
