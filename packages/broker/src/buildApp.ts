@@ -14,6 +14,7 @@ import { redactUrl } from './http/redactUrl.js';
 import { createMetrics } from './metrics.js';
 import { devRoutes } from './routes/devRoutes.js';
 import { healthRoutes } from './routes/healthRoutes.js';
+import { hostEventRoutes } from './routes/hostEventRoutes.js';
 import { membershipRoutes } from './routes/membershipRoutes.js';
 import { opsRoutes } from './routes/opsRoutes.js';
 import { roomRoutes } from './routes/roomRoutes.js';
@@ -132,5 +133,6 @@ export function buildApp(config: BrokerConfig, options: BuildAppOptions = {}): F
     app.register(devRoutes, { issuer: services.devIssuer, users: config.devIdentity.users });
   app.register(opsRoutes, { services, prefix: '/v1/ops' });
   app.register(membershipRoutes, { services, bodyLimit: config.webhook.bodyLimitBytes });
+  app.register(hostEventRoutes, { services, bodyLimit: config.webhook.bodyLimitBytes });
   return app;
 }

@@ -1,13 +1,12 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Services } from '../createServices.js';
 import { errorResponseSchema } from '../http/errorHandler.js';
+import { signedWebhook } from '../http/signedWebhook.js';
 import {
   type DesiredMembership,
   type MembershipChange,
   membershipEventsSchema,
   reconcileRequestSchema,
-  SIGNATURE_HEADER,
-  TIMESTAMP_HEADER,
 } from '../membership/index.js';
 import { toRouteSchema } from '../membership/membershipSchemas.js';
 import { describeFailure } from '../membership/planReconciliation.js';
@@ -56,14 +55,9 @@ const reportSchema = {
   required: ['entity', 'added', 'removed', 'rolesChanged', 'unchanged', 'failed'],
 } as const;
 
-const headerValue = (value: string | string[] | undefined) => (typeof value === 'string' ? value : undefined);
-const EMPTY = new Uint8Array();
-
 /**
- * Membership sync for the host app's backend (never the browser): HMAC-signed over the exact body
- * bytes, with a timestamp and replay protection (see WebhookVerifier). A request that fails
- * authentication changes nothing and counts against the caller's IP. Every call leaves one audit
- * line. Not mounted without a webhook secret.
+ * Membership sync for the host app's backend (never the browser), signed (see signedWebhook). Not
+ * mounted without a webhook secret.
  */
 export async function membershipRoutes(
   app: FastifyInstance,
@@ -72,50 +66,12 @@ export async function membershipRoutes(
   const { services } = opts;
   const verifier = services.webhook;
   if (!verifier) return;
-
-  // The signature covers the bytes as sent: keep them (this plugin only) before JSON parsing.
-  const rawBodies = new WeakMap<FastifyRequest, Uint8Array>();
-  const targets = new WeakMap<FastifyRequest, string>();
-  const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
-    rawBodies.set(request, body as Buffer);
-    // Fastify's own parser (poisoned keys refused) takes the Buffer, though its type says string.
-    parseJson(request, body as string, done);
-  });
-
-  // After parsing (the raw bytes are known) and before validation: nothing about an unauthenticated
-  // body is revealed, not even whether it is valid.
-  app.addHook('preValidation', async (request) => {
-    await services.authFailures.guard(request.ip, () =>
-      verifier.verify({
-        timestamp: headerValue(request.headers[TIMESTAMP_HEADER]),
-        signature: headerValue(request.headers[SIGNATURE_HEADER]),
-        body: rawBodies.get(request) ?? EMPTY,
-      }),
-    );
-  });
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info(
-      {
-        audit: {
-          actor: 'host-webhook',
-          action: `${request.method} ${request.routeOptions.url ?? request.url}`,
-          target: targets.get(request),
-          result: reply.statusCode,
-        },
-      },
-      'membership audit',
-    );
-  });
-
-  const routeOptions = {
+  const { audit, routeOptions, security } = signedWebhook(app, {
+    services,
+    verifier,
     bodyLimit: opts.bodyLimit,
-    // Authenticated server-to-server calls: the per-IP request limit would throttle the host's
-    // deliveries, and unauthenticated floods are stopped by the auth-failure limiter.
-    config: { rateLimit: false },
-  } as const;
-  const security = [{ hostSignature: [] }];
+    auditMessage: 'membership audit',
+  });
 
   app.post<{ Body: { events: MembershipChange[] } }>(
     '/v1/membership/events',
@@ -153,7 +109,10 @@ export async function membershipRoutes(
     },
     async (request) => {
       const { events } = request.body;
-      targets.set(request, describeTargets(events.map((event) => event.entity)));
+      audit(
+        request,
+        events.map((event) => event.entity),
+      );
       const results = [];
       // In order: a later change for the same member must land after an earlier one.
       for (const event of events) {
@@ -191,15 +150,11 @@ export async function membershipRoutes(
     },
     async (request) => {
       const { entities } = request.body;
-      targets.set(request, describeTargets(entities.map((item) => item.entity)));
+      audit(
+        request,
+        entities.map((item) => item.entity),
+      );
       return { reports: await services.memberships.reconcileMany(entities) };
     },
   );
-}
-
-/** `group:g-1 event:e-2 …`, bounded: an audit line names what was touched, not a whole export. */
-function describeTargets(entities: ReadonlyArray<{ kind: string; id: string }>): string {
-  const names = [...new Set(entities.map((entity) => `${entity.kind}:${entity.id}`))];
-  const shown = names.slice(0, 10).join(' ');
-  return names.length > 10 ? `${shown} (+${names.length - 10} more)` : shown;
 }
