@@ -6,6 +6,7 @@ export { type BuildAppOptions, buildApp } from './buildApp.js';
 export { type BrokerConfig, ConfigError, loadConfig, type Secret } from './config/loadConfig.js';
 export { BrokerError, type BrokerErrorCode, errorTable, isBrokerError } from './errors.js';
 export type { HostIdentity, HostKeySource, IdentityConfig } from './identity/index.js';
+export { SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER } from './membership/WebhookVerifier.js';
 export { encodeLocalpart, matrixUserIdFor } from './provisioning/matrixUserId.js';
 export { BROKER_DEVICE_PREFIX, type MatrixSession } from './session/SessionIssuer.js';
 export { type CipherKey, TokenCipher } from './session/TokenCipher.js';
