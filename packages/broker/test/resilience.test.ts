@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { TcpProxy } from '@openmeet/testbed';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -8,7 +9,6 @@ import {
   matrix,
   startBrokerTestbed,
 } from './support/brokerTestbed.js';
-import { TcpProxy } from './support/tcpProxy.js';
 
 const tokenKeys = `k1:${randomBytes(32).toString('base64')}`;
 
@@ -107,5 +107,5 @@ describe('outages and expiry (real Synapse, real Redis)', () => {
     }
     expect(response.statusCode).toBe(200);
     expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
-  });
+  }, 60_000);
 });

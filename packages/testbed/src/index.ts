@@ -14,4 +14,5 @@ export {
   type Testbed,
   type TestbedOptions,
 } from './startTestbed.js';
+export { TcpProxy } from './TcpProxy.js';
 export { TestbedError, type TestbedErrorCode } from './TestbedError.js';

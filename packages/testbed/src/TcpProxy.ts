@@ -2,7 +2,8 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 
 /**
  * A loopback TCP relay to a real server, which a test can cut (closing every connection and the
- * port) and restore on the same port: an outage without touching the server behind it.
+ * port) and restore on the same port (`start()` again): an outage without touching the server
+ * behind it, as a network between a client and its server fails.
  */
 export class TcpProxy {
   private server: Server | undefined;
