@@ -1,15 +1,15 @@
-import { isChatError } from '@openmeet/chat-sdk';
+import { isChatSdkError } from '@openmeet/chat-sdk';
 
 export interface ChatErrorNoticeProps {
   error: unknown;
-  /** Shown for errors that are not `ChatError`s, whose messages may not be meant for users. */
+  /** Shown for errors that are not `ChatSdkError`s, whose messages may not be meant for users. */
   fallback?: string;
 }
 
 /** An error announced to assistive technology (`role="alert"`), tagged with its stable code. */
 export function ChatErrorNotice({ error, fallback = 'Something went wrong.' }: ChatErrorNoticeProps) {
   if (error == null) return null;
-  const chatError = isChatError(error) ? error : undefined;
+  const chatError = isChatSdkError(error) ? error : undefined;
   return (
     <div role="alert" className="om-error" data-code={chatError?.code}>
       {chatError ? chatError.message : fallback}

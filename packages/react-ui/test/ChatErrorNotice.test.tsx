@@ -1,12 +1,12 @@
-import { ChatError } from '@openmeet/chat-sdk';
+import { ChatSdkError } from '@openmeet/chat-sdk';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { ChatErrorNotice } from '../src/index.js';
 
 describe('ChatErrorNotice', () => {
-  it('renders a ChatError as an alert tagged with its code (server-side, no DOM)', () => {
+  it('renders a ChatSdkError as an alert tagged with its code (server-side, no DOM)', () => {
     const html = renderToStaticMarkup(
-      <ChatErrorNotice error={new ChatError('CHAT_UNAUTHORIZED', 'Signed out')} />,
+      <ChatErrorNotice error={new ChatSdkError('CHAT_UNAUTHORIZED', 'Signed out')} />,
     );
     expect(html).toBe('<div role="alert" class="om-error" data-code="CHAT_UNAUTHORIZED">Signed out</div>');
   });

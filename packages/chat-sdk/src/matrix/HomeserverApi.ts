@@ -1,0 +1,296 @@
+import { ChatSdkError } from '../ChatSdkError.js';
+import type { SyncResponse } from '../sync/SyncResponse.js';
+import type { RawEvent } from '../timeline/types.js';
+import { toChatSdkError } from './toChatSdkError.js';
+
+type HttpApiModule = typeof import('matrix-js-sdk/lib/http-api/index.js');
+type MatrixHttpApi = InstanceType<HttpApiModule['MatrixHttpApi']>;
+type Method = HttpApiModule['Method'][keyof HttpApiModule['Method']];
+
+/** Where the access token comes from, and how a refused one is replaced. */
+export interface TokenSource {
+  accessToken(): string;
+  /** Called with the token the homeserver refused (`M_UNKNOWN_TOKEN`); resolves with a fresh one. */
+  refresh(staleAccessToken: string): Promise<string>;
+}
+
+export interface MessagesResponse {
+  chunk: RawEvent[];
+  start?: string;
+  end?: string;
+  state?: RawEvent[];
+}
+
+export interface UploadOptions {
+  name?: string;
+  type?: string;
+  onProgress?: (progress: { loaded: number; total: number }) => void;
+  signal?: AbortSignal;
+}
+
+const enc = encodeURIComponent;
+
+/**
+ * One short method per homeserver endpoint the SDK uses, over matrix-js-sdk's HTTP layer (loaded
+ * on first use, so a page that never opens chat never downloads it). Every failure is a
+ * `ChatSdkError`; a refused token is refreshed once and the call repeated.
+ */
+export class HomeserverApi {
+  private http: Promise<{ api: MatrixHttpApi; module: HttpApiModule }> | undefined;
+
+  constructor(
+    private readonly options: {
+      baseUrl: string;
+      tokens: TokenSource;
+      fetch?: typeof globalThis.fetch;
+    },
+  ) {}
+
+  /** Aborts every request in flight (close). */
+  abortAll(): void {
+    void this.http?.then(({ api }) => api.abort());
+  }
+
+  sync(
+    params: { since?: string; timeout: number; filter?: string; fullState?: boolean },
+    signal?: AbortSignal,
+  ): Promise<SyncResponse> {
+    const query: Record<string, string> = { timeout: String(params.timeout) };
+    if (params.since) query.since = params.since;
+    if (params.filter) query.filter = params.filter;
+    if (params.fullState) query.full_state = 'true';
+    // The long poll plus a margin: a silent network drop must not hang the loop.
+    return this.call('sync', 'GET', '/sync', query, undefined, signal, params.timeout + 15_000);
+  }
+
+  createFilter(userId: string, filter: Record<string, unknown>): Promise<{ filter_id: string }> {
+    return this.call('create filter', 'POST', `/user/${enc(userId)}/filter`, {}, filter);
+  }
+
+  sendEvent(
+    roomId: string,
+    type: string,
+    txnId: string,
+    content: Record<string, unknown>,
+    signal?: AbortSignal,
+  ): Promise<{ event_id: string }> {
+    return this.call(
+      'send',
+      'PUT',
+      `/rooms/${enc(roomId)}/send/${enc(type)}/${enc(txnId)}`,
+      {},
+      content,
+      signal,
+    );
+  }
+
+  redact(
+    roomId: string,
+    eventId: string,
+    txnId: string,
+    reason?: string,
+    signal?: AbortSignal,
+  ): Promise<{ event_id: string }> {
+    return this.call(
+      'delete',
+      'PUT',
+      `/rooms/${enc(roomId)}/redact/${enc(eventId)}/${enc(txnId)}`,
+      {},
+      reason ? { reason } : {},
+      signal,
+    );
+  }
+
+  messages(
+    roomId: string,
+    params: { from?: string; dir: 'b' | 'f'; limit: number; filter?: Record<string, unknown> },
+  ): Promise<MessagesResponse> {
+    const query: Record<string, string> = { dir: params.dir, limit: String(params.limit) };
+    if (params.from) query.from = params.from;
+    if (params.filter) query.filter = JSON.stringify(params.filter);
+    return this.call('history', 'GET', `/rooms/${enc(roomId)}/messages`, query);
+  }
+
+  event(roomId: string, eventId: string): Promise<RawEvent> {
+    return this.call('event', 'GET', `/rooms/${enc(roomId)}/event/${enc(eventId)}`);
+  }
+
+  joinRoom(roomIdOrAlias: string): Promise<{ room_id: string }> {
+    return this.call('join', 'POST', `/join/${enc(roomIdOrAlias)}`, {}, {});
+  }
+
+  members(roomId: string): Promise<{ chunk: RawEvent[] }> {
+    return this.call('members', 'GET', `/rooms/${enc(roomId)}/members`, { not_membership: 'leave' });
+  }
+
+  typing(roomId: string, userId: string, typing: boolean, timeoutMs: number): Promise<unknown> {
+    return this.call(
+      'typing',
+      'PUT',
+      `/rooms/${enc(roomId)}/typing/${enc(userId)}`,
+      {},
+      typing ? { typing, timeout: timeoutMs } : { typing },
+    );
+  }
+
+  receipt(roomId: string, eventId: string, type: 'm.read' | 'm.read.private' = 'm.read'): Promise<unknown> {
+    return this.call('receipt', 'POST', `/rooms/${enc(roomId)}/receipt/${enc(type)}/${enc(eventId)}`, {}, {});
+  }
+
+  readMarkers(roomId: string, markers: { fullyRead?: string; read?: string }): Promise<unknown> {
+    const body: Record<string, string> = {};
+    if (markers.fullyRead) body['m.fully_read'] = markers.fullyRead;
+    if (markers.read) body['m.read'] = markers.read;
+    return this.call('read marker', 'POST', `/rooms/${enc(roomId)}/read_markers`, {}, body);
+  }
+
+  /** GET/PUT/DELETE on `/pushrules/global/{kind}/{ruleId}` and its `enabled`/`actions`. */
+  pushRule(
+    method: 'PUT' | 'DELETE',
+    kind: string,
+    ruleId: string,
+    body?: Record<string, unknown>,
+  ): Promise<unknown> {
+    return this.call(
+      'notification setting',
+      method,
+      `/pushrules/global/${enc(kind)}/${enc(ruleId)}`,
+      {},
+      body,
+    );
+  }
+
+  pushRules(): Promise<Record<string, unknown>> {
+    return this.call('notification settings', 'GET', '/pushrules/');
+  }
+
+  search(body: Record<string, unknown>, nextBatch?: string): Promise<Record<string, unknown>> {
+    return this.call('search', 'POST', '/search', nextBatch ? { next_batch: nextBatch } : {}, body);
+  }
+
+  profile(userId: string): Promise<{ displayname?: string; avatar_url?: string }> {
+    return this.call('profile', 'GET', `/profile/${enc(userId)}`);
+  }
+
+  async upload(file: Blob, options: UploadOptions = {}): Promise<{ content_uri: string }> {
+    const { api } = await this.load();
+    const abortController = new AbortController();
+    const onAbort = () => abortController.abort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await this.withToken('upload', () =>
+        api.uploadContent(file as File, {
+          ...(options.name === undefined ? {} : { name: options.name }),
+          ...(options.type === undefined ? {} : { type: options.type }),
+          ...(options.onProgress ? { progressHandler: options.onProgress } : {}),
+          abortController,
+        }),
+      );
+    } catch (error) {
+      const failure = toChatSdkError(error, 'upload');
+      if (failure.code === 'CHAT_EVENT_TOO_LARGE') {
+        throw new ChatSdkError('CHAT_UPLOAD_TOO_LARGE', failure.message, {
+          cause: failure.cause,
+          ...(failure.status === undefined ? {} : { status: failure.status }),
+        });
+      }
+      throw failure;
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** An authenticated media download (`/_matrix/client/v1/media`), as a Blob. */
+  async media(
+    serverName: string,
+    mediaId: string,
+    thumbnail?: { width: number; height: number; method?: 'crop' | 'scale' },
+    signal?: AbortSignal,
+  ): Promise<Blob> {
+    const path = thumbnail
+      ? `/media/thumbnail/${enc(serverName)}/${enc(mediaId)}`
+      : `/media/download/${enc(serverName)}/${enc(mediaId)}`;
+    const query: Record<string, string> = thumbnail
+      ? {
+          width: String(thumbnail.width),
+          height: String(thumbnail.height),
+          method: thumbnail.method ?? 'scale',
+        }
+      : {};
+    const { module } = await this.load();
+    return this.call('media', 'GET', path, query, undefined, signal, undefined, {
+      prefix: module.ClientPrefix.V1,
+      rawResponseBody: true,
+    });
+  }
+
+  async urlPreview(url: string, ts?: number): Promise<Record<string, unknown>> {
+    const { module } = await this.load();
+    const query: Record<string, string> = { url };
+    if (ts !== undefined) query.ts = String(ts);
+    return this.call('link preview', 'GET', '/media/preview_url', query, undefined, undefined, undefined, {
+      prefix: module.ClientPrefix.V1,
+    });
+  }
+
+  private async call<T>(
+    what: string,
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    query: Record<string, string> = {},
+    body?: unknown,
+    signal?: AbortSignal,
+    localTimeoutMs?: number,
+    extra: { prefix?: string; rawResponseBody?: boolean } = {},
+  ): Promise<T> {
+    const { api } = await this.load();
+    try {
+      return await this.withToken(what, () =>
+        api.authedRequest<T>(method as Method, path, { ...query }, body as Record<string, unknown>, {
+          ...(signal ? { abortSignal: signal } : {}),
+          ...(localTimeoutMs ? { localTimeoutMs } : {}),
+          ...(extra.prefix ? { prefix: extra.prefix } : {}),
+          ...(extra.rawResponseBody ? { rawResponseBody: true } : {}),
+          inhibitLogoutEmit: true,
+        }),
+      );
+    } catch (error) {
+      throw toChatSdkError(error, what);
+    }
+  }
+
+  /** Runs `request` with the current token; once more with a fresh one if it was refused. */
+  private async withToken<T>(what: string, request: () => Promise<T>): Promise<T> {
+    const { api } = await this.load();
+    const token = this.options.tokens.accessToken();
+    api.opts.accessToken = token;
+    try {
+      return await request();
+    } catch (error) {
+      const errcode = (error as { errcode?: unknown } | null)?.errcode;
+      if (errcode !== 'M_UNKNOWN_TOKEN') throw error;
+      api.opts.accessToken = await this.options.tokens.refresh(token).catch((refreshError: unknown) => {
+        throw toChatSdkError(refreshError, what);
+      });
+      return request();
+    }
+  }
+
+  private load(): Promise<{ api: MatrixHttpApi; module: HttpApiModule }> {
+    this.http ??= Promise.all([
+      import('matrix-js-sdk/lib/http-api/index.js'),
+      import('matrix-js-sdk/lib/models/typed-event-emitter.js'),
+    ]).then(([module, { TypedEventEmitter }]) => ({
+      module,
+      api: new module.MatrixHttpApi(new TypedEventEmitter(), {
+        baseUrl: this.options.baseUrl,
+        prefix: module.ClientPrefix.V3,
+        onlyData: true,
+        useAuthorizationHeader: true,
+        accessToken: this.options.tokens.accessToken(),
+        ...(this.options.fetch ? { fetchFn: this.options.fetch } : {}),
+      }),
+    }));
+    return this.http;
+  }
+}

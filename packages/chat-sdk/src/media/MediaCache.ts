@@ -1,0 +1,76 @@
+import { ChatSdkError } from '../ChatSdkError.js';
+import { isMxcUrl } from '../content/index.js';
+
+export interface Thumbnail {
+  width: number;
+  height: number;
+  method?: 'crop' | 'scale';
+}
+
+type FetchMedia = (serverName: string, mediaId: string, thumbnail?: Thumbnail) => Promise<Blob>;
+
+/**
+ * Media through the homeserver's authenticated endpoints, handed to the page as blob URLs (an
+ * `<img src>` cannot send an Authorization header, and no service worker is needed this way).
+ * Bounded by count and bytes; the least recently used URLs are revoked first, so an element that
+ * still shows an evicted URL keeps its pixels but must ask again to re-render.
+ */
+export class MediaCache {
+  private readonly entries = new Map<string, { url: string; bytes: number }>();
+  private readonly inflight = new Map<string, Promise<string>>();
+  private bytes = 0;
+
+  constructor(
+    private readonly fetchMedia: FetchMedia,
+    private readonly options: { maxEntries?: number; maxBytes?: number } = {},
+  ) {}
+
+  /** A blob URL for an `mxc://` URI (its thumbnail when `thumbnail` is given). */
+  url(mxc: string, thumbnail?: Thumbnail): Promise<string> {
+    if (!isMxcUrl(mxc)) return Promise.reject(new ChatSdkError('CHAT_BAD_INPUT', 'Not an mxc:// URI'));
+    const key = thumbnail
+      ? `${mxc}#${thumbnail.width}x${thumbnail.height}-${thumbnail.method ?? 'scale'}`
+      : mxc;
+    const known = this.entries.get(key);
+    if (known) {
+      // Map order is insertion order: re-inserting marks it most recently used.
+      this.entries.delete(key);
+      this.entries.set(key, known);
+      return Promise.resolve(known.url);
+    }
+    const running = this.inflight.get(key);
+    if (running) return running;
+    const [serverName, mediaId] = mxc.slice('mxc://'.length).split('/') as [string, string];
+    const work = this.fetchMedia(serverName, mediaId, thumbnail)
+      .then((blob) => {
+        const url = URL.createObjectURL(blob);
+        this.entries.set(key, { url, bytes: blob.size });
+        this.bytes += blob.size;
+        this.evict();
+        return url;
+      })
+      .finally(() => this.inflight.delete(key));
+    this.inflight.set(key, work);
+    return work;
+  }
+
+  /** Revokes every URL (sign-out, close). */
+  clear(): void {
+    for (const { url } of this.entries.values()) URL.revokeObjectURL(url);
+    this.entries.clear();
+    this.bytes = 0;
+  }
+
+  private evict(): void {
+    const maxEntries = this.options.maxEntries ?? 200;
+    const maxBytes = this.options.maxBytes ?? 64 * 1024 * 1024;
+    for (const [key, entry] of this.entries) {
+      if (this.entries.size <= maxEntries && this.bytes <= maxBytes) break;
+      // Never evict the one just added, even if it alone exceeds the budget.
+      if (this.entries.size === 1) break;
+      URL.revokeObjectURL(entry.url);
+      this.entries.delete(key);
+      this.bytes -= entry.bytes;
+    }
+  }
+}

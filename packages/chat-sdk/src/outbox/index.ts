@@ -1,0 +1,32 @@
+export { classifySendError, type SendErrorClass } from './classifySendError.js';
+export { EVENT_SIZE_MARGIN_BYTES, type EventSizeInput, eventSize, MAX_EVENT_BYTES } from './eventSize.js';
+export {
+  IndexedDbOutboxStorage,
+  type IndexedDbOutboxStorageOptions,
+} from './IndexedDbOutboxStorage.js';
+export { MemoryOutboxStorage } from './MemoryOutboxStorage.js';
+export { Outbox, type OutboxOptions, type OutboxSend, type TimerHandle } from './Outbox.js';
+export {
+  type OpenOutboxChannel,
+  type OutboxChannel,
+  type OutboxMessage,
+  openBroadcastChannel,
+} from './OutboxChannel.js';
+export type {
+  OutboxChange,
+  OutboxChangeType,
+  OutboxEntry,
+  OutboxEntryError,
+  OutboxEntryKind,
+  OutboxEntryState,
+  OutboxInput,
+} from './OutboxEntry.js';
+export {
+  alwaysLeader,
+  defaultOutboxLeadership,
+  type LockRequester,
+  type OutboxLeadership,
+  webLocksLeadership,
+} from './OutboxLeadership.js';
+export { backoffDelay, defaultOutboxPolicy, type OutboxPolicy } from './OutboxPolicy.js';
+export type { OutboxStorage } from './OutboxStorage.js';

@@ -1,0 +1,148 @@
+import { type ChatSdkError, isChatSdkError } from '../ChatSdkError.js';
+import type { HomeserverApi } from '../matrix/HomeserverApi.js';
+import { type Backoff, jitteredBackoff } from './backoff.js';
+import { browserNetworkSignals, type NetworkSignals } from './networkSignals.js';
+import type { SyncResponse } from './SyncResponse.js';
+
+export type SyncStatus = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'error';
+
+export interface SyncLoopOptions {
+  api: Pick<HomeserverApi, 'sync'>;
+  /** Each response in order; `initial` for the first one of this loop (no `since`). */
+  onSync(response: SyncResponse, initial: boolean): void;
+  onStatus(status: SyncStatus, error?: ChatSdkError): void;
+  onHandlerError?(error: unknown): void;
+  /** Resume from here (the previous loop's position) instead of an initial sync. */
+  since?: string;
+  /** Messages per room in the initial sync: enough that a room never opens nearly empty. */
+  initialTimelineLimit?: number;
+  pollTimeoutMs?: number;
+  backoff?: Backoff;
+  network?: NetworkSignals;
+}
+
+/** Errors after which retrying cannot help until something outside changes (a new sign-in). */
+const FATAL = new Set(['CHAT_UNAUTHORIZED', 'CHAT_FORBIDDEN', 'CHAT_CLOSED']);
+
+/**
+ * The direct transport's `/sync` long-poll: resumes from the last position after any failure
+ * (so nothing is skipped and nothing repeats), backs off with jitter up to a cap, honours 429
+ * waits, and reacts to the browser's online/offline signals at once.
+ */
+export class SyncLoop {
+  private since: string | undefined;
+  private running = false;
+  private controller: AbortController | undefined;
+  private wake: (() => void) | undefined;
+  private readonly backoff: Backoff;
+  private readonly network: NetworkSignals;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(private readonly options: SyncLoopOptions) {
+    this.since = options.since;
+    this.backoff = options.backoff ?? jitteredBackoff({ baseMs: 1000, capMs: 30_000 });
+    this.network = options.network ?? browserNetworkSignals();
+  }
+
+  /** The position to resume from (`next_batch` of the last response handled). */
+  get position(): string | undefined {
+    return this.since;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.unsubscribe = this.network.subscribe((online) => {
+      if (online) this.retryNow();
+      else if (this.running) {
+        this.options.onStatus('offline');
+        // The request in flight would only time out: drop it, resume when the network returns.
+        this.controller?.abort();
+      }
+    });
+    void this.run();
+  }
+
+  stop(): void {
+    this.running = false;
+    this.unsubscribe?.();
+    this.controller?.abort();
+    this.wake?.();
+  }
+
+  /** Skips the current backoff wait (the network is back, or the caller knows better). */
+  retryNow(): void {
+    this.wake?.();
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    this.options.onStatus(this.since ? 'reconnecting' : 'connecting');
+    while (this.running) {
+      if (!this.network.isOnline()) {
+        this.options.onStatus('offline');
+        await this.sleep(60_000);
+        continue;
+      }
+      this.controller = new AbortController();
+      const initial = this.since === undefined;
+      try {
+        const response = await this.options.api.sync(
+          {
+            ...(this.since ? { since: this.since } : {}),
+            timeout: initial || failures > 0 ? 0 : (this.options.pollTimeoutMs ?? 30_000),
+            filter: JSON.stringify(this.filter()),
+          },
+          this.controller.signal,
+        );
+        if (!this.running) return;
+        try {
+          this.options.onSync(response, initial);
+        } catch (handlerError) {
+          // A bug in handling one response must not replay it forever: report, and move on.
+          this.options.onHandlerError?.(handlerError);
+        }
+        this.since = response.next_batch;
+        failures = 0;
+        this.options.onStatus('live');
+      } catch (error) {
+        if (!this.running) return;
+        const failure = error as ChatSdkError;
+        if (isChatSdkError(error) && FATAL.has(error.code)) {
+          this.running = false;
+          this.unsubscribe?.();
+          this.options.onStatus('error', error);
+          return;
+        }
+        if (isChatSdkError(error, 'CHAT_ABORTED') && !this.network.isOnline()) continue;
+        this.options.onStatus(this.network.isOnline() ? 'reconnecting' : 'offline', failure);
+        await this.sleep(failure.retryAfterMs ?? this.backoff(failures++));
+      }
+    }
+  }
+
+  private filter(): Record<string, unknown> {
+    return {
+      room: {
+        timeline: { limit: this.options.initialTimelineLimit ?? 30, lazy_load_members: true },
+        state: { lazy_load_members: true },
+        ephemeral: { types: ['m.typing', 'm.receipt'] },
+      },
+      presence: { types: [] },
+    };
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = undefined;
+        done();
+      };
+    });
+  }
+}

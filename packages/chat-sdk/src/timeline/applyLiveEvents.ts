@@ -1,0 +1,59 @@
+import { ingestEvents } from './ingestEvents.js';
+import { readEvent } from './readEvent.js';
+import { TimelineDraft } from './TimelineDraft.js';
+import type { RawEvent, RoomTimeline, TimelineItem, TimelineOptions } from './types.js';
+
+/** The `timeline` part of a room in a `/sync` response. */
+export interface SyncBatch {
+  limited: boolean;
+  prevBatch?: string;
+}
+
+/**
+ * Events are missing between what is here and the new events: a gap item, or a new back token
+ * when nothing but local echoes is here (a gap at the top is what the back token already says).
+ */
+function markGap(draft: TimelineDraft, at: number, token: string, placed: TimelineItem[]): void {
+  const previous = draft.lastBefore(at);
+  if (previous === undefined) {
+    draft.backToken = token;
+    return;
+  }
+  if (draft.positionOfGap(token) !== undefined) return;
+  // Back-paginating from the newer token also covers what the older, adjacent gap stood for.
+  if (previous.item.kind === 'gap') draft.remove(previous.position);
+  placed.unshift({ kind: 'gap', key: `gap:${token}`, token, filling: false });
+}
+
+/**
+ * Adds the events of one `/sync` response for the room (oldest first) below what is loaded; this
+ * client's unconfirmed local echoes stay below them.
+ */
+export function applyLiveEvents(
+  timeline: RoomTimeline,
+  events: readonly RawEvent[],
+  batch: SyncBatch,
+  options: TimelineOptions,
+): RoomTimeline {
+  const draft = new TimelineDraft(timeline);
+  const fresh: RawEvent[] = [];
+  // An event already here means the server did not skip anything after it: no gap.
+  let overlaps = false;
+  for (const raw of Array.isArray(events) ? events : []) {
+    const event = readEvent(raw);
+    if (event === undefined) continue;
+    if (draft.isKnown(event)) overlaps = true;
+    else fresh.push(event);
+  }
+  const placed = ingestEvents(draft, fresh, options);
+  const at = draft.tailStart();
+  const prevBatch =
+    typeof batch.prevBatch === 'string' && batch.prevBatch !== '' ? batch.prevBatch : undefined;
+  if (timeline.backToken === undefined) {
+    draft.backToken = prevBatch ?? null;
+  } else if (batch.limited === true && prevBatch !== undefined && !overlaps) {
+    markGap(draft, at, prevBatch, placed);
+  }
+  draft.insert(at, placed);
+  return draft.commit(options.userId);
+}

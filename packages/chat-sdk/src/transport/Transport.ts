@@ -1,0 +1,50 @@
+import type { ChatSdkError } from '../ChatSdkError.js';
+import type { HomeserverApi } from '../matrix/HomeserverApi.js';
+import type { SyncStatus } from '../sync/SyncLoop.js';
+import type { SyncResponse } from '../sync/SyncResponse.js';
+
+export interface TransportSink {
+  /** Each sync response in order; `initial` when it starts from nothing. */
+  onSync(response: SyncResponse, initial: boolean): void;
+  onStatus(status: SyncStatus, error?: ChatSdkError): void;
+  onHandlerError?(error: unknown): void;
+}
+
+/** The requests the client makes, with the homeserver's semantics, whatever carries them. */
+export type TransportRequests = Pick<
+  HomeserverApi,
+  | 'sendEvent'
+  | 'redact'
+  | 'messages'
+  | 'event'
+  | 'joinRoom'
+  | 'members'
+  | 'typing'
+  | 'receipt'
+  | 'readMarkers'
+  | 'pushRule'
+  | 'pushRules'
+  | 'search'
+  | 'profile'
+  | 'upload'
+  | 'media'
+  | 'urlPreview'
+>;
+
+/**
+ * How the client reaches Matrix: `direct` (the browser talks to the homeserver) or `sse` (the
+ * broker's event stream and proxy endpoints, for networks that block the homeserver). Chosen in
+ * one place (the client); the store cannot tell them apart: both deliver `/sync`-shaped data.
+ */
+export interface Transport extends TransportRequests {
+  readonly kind: 'direct' | 'sse';
+  /** Starts delivering sync responses, resuming after `since` when given. */
+  start(sink: TransportSink, since?: string): void;
+  stop(): void;
+  /** Skip a backoff wait (the network came back). */
+  retryNow(): void;
+  /** The position to resume from, for a switch to the other transport. */
+  position(): string | undefined;
+  /** Stops everything for good (close). */
+  dispose(): void;
+}
