@@ -2,25 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { MATRIX_HTML_ALLOWLIST } from '../../src/content/matrixHtmlAllowlist.js';
 import { renderMarkdown } from '../../src/content/renderMarkdown.js';
+import { outsideAllowlist } from './outsideAllowlist.js';
 
 /** Every element and attribute of `html` must be in the spec's allowlist with a value that passes its check. */
-function outsideAllowlist(html: string): string[] {
-  const container = document.createElement('div');
-  container.innerHTML = html;
-  const problems: string[] = [];
-  for (const element of Array.from(container.querySelectorAll('*'))) {
-    const filters = MATRIX_HTML_ALLOWLIST.get(element.localName);
-    if (filters === undefined) {
-      problems.push(`<${element.localName}>`);
-      continue;
-    }
-    for (const { name, value } of Array.from(element.attributes)) {
-      if (filters.get(name)?.(value) !== value) problems.push(`<${element.localName} ${name}="${value}">`);
-    }
-  }
-  return problems;
-}
-
 const TRICKY_INPUTS = [
   '<script>alert(1)</script>',
   'inline <img src=x onerror=alert(1)> html',

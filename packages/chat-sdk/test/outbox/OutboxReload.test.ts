@@ -1,34 +1,8 @@
-import { IDBFactory } from 'fake-indexeddb';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ChatSdkError } from '../../src/ChatSdkError.js';
-import { IndexedDbOutboxStorage } from '../../src/outbox/IndexedDbOutboxStorage.js';
-import { MemoryOutboxStorage } from '../../src/outbox/MemoryOutboxStorage.js';
 import type { OutboxStorage } from '../../src/outbox/OutboxStorage.js';
 import { ChannelHub, FakeClock, FakeServer, FlakyStorage, settle } from './fakes.js';
-import { ALICE, openTab, ROOM_A, ROOM_B, type Tab, text } from './harness.js';
-
-/** Each page load gets its own storage object on the same underlying data, as a reload would. */
-const backends: Array<[string, () => () => OutboxStorage]> = [
-  [
-    'memory',
-    () => {
-      const shared = new MemoryOutboxStorage();
-      return () => shared;
-    },
-  ],
-  [
-    'fake-indexeddb',
-    () => {
-      const indexedDB = new IDBFactory();
-      return () => new IndexedDbOutboxStorage({ indexedDB });
-    },
-  ],
-];
-
-const tabs: Tab[] = [];
-afterEach(async () => {
-  await Promise.all(tabs.splice(0).map((tab) => tab.outbox.stop()));
-});
+import { ALICE, backends, openTab, ROOM_A, ROOM_B, tabs, text } from './harness.js';
 
 /** A page load: its own clock, timers and channel; the server and the stored data are shared. */
 async function load(server: FakeServer, storage: OutboxStorage) {

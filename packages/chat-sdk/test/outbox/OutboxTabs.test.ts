@@ -1,7 +1,5 @@
-import { IDBFactory } from 'fake-indexeddb';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ChatSdkError } from '../../src/ChatSdkError.js';
-import { IndexedDbOutboxStorage } from '../../src/outbox/IndexedDbOutboxStorage.js';
 import { MemoryOutboxStorage } from '../../src/outbox/MemoryOutboxStorage.js';
 import type { OutboxEntry } from '../../src/outbox/OutboxEntry.js';
 import {
@@ -11,30 +9,7 @@ import {
 } from '../../src/outbox/OutboxLeadership.js';
 import type { OutboxStorage } from '../../src/outbox/OutboxStorage.js';
 import { ChannelHub, FakeClock, FakeLocks, FakeServer, settle } from './fakes.js';
-import { ALICE, openTab, ROOM_A, ROOM_B, type Tab, text } from './harness.js';
-
-/** Tabs of one browser profile: one storage per tab over shared data. */
-const backends: Array<[string, () => () => OutboxStorage]> = [
-  [
-    'memory',
-    () => {
-      const shared = new MemoryOutboxStorage();
-      return () => shared;
-    },
-  ],
-  [
-    'fake-indexeddb',
-    () => {
-      const indexedDB = new IDBFactory();
-      return () => new IndexedDbOutboxStorage({ indexedDB });
-    },
-  ],
-];
-
-const tabs: Tab[] = [];
-afterEach(async () => {
-  await Promise.all(tabs.splice(0).map((tab) => tab.outbox.stop()));
-});
+import { ALICE, backends, openTab, ROOM_A, ROOM_B, tabs, text } from './harness.js';
 
 function browser(storageFor: () => OutboxStorage, leadership: OutboxLeadership) {
   const clock = new FakeClock();

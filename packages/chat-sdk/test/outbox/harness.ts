@@ -1,3 +1,7 @@
+import { IDBFactory } from 'fake-indexeddb';
+import { afterEach } from 'vitest';
+import { IndexedDbOutboxStorage } from '../../src/outbox/IndexedDbOutboxStorage.js';
+import { MemoryOutboxStorage } from '../../src/outbox/MemoryOutboxStorage.js';
 import { Outbox, type OutboxOptions } from '../../src/outbox/Outbox.js';
 import type { OutboxChange } from '../../src/outbox/OutboxEntry.js';
 import { alwaysLeader } from '../../src/outbox/OutboxLeadership.js';
@@ -45,3 +49,27 @@ export function newWorld(storage: OutboxStorage) {
   const clock = new FakeClock();
   return { clock, server: new FakeServer(clock), storage, hub: new ChannelHub() };
 }
+
+/** Tabs of one browser profile: one storage per tab over shared data, for each implementation. */
+export const backends: Array<[string, () => () => OutboxStorage]> = [
+  [
+    'memory',
+    () => {
+      const shared = new MemoryOutboxStorage();
+      return () => shared;
+    },
+  ],
+  [
+    'fake-indexeddb',
+    () => {
+      const indexedDB = new IDBFactory();
+      return () => new IndexedDbOutboxStorage({ indexedDB });
+    },
+  ],
+];
+
+/** Tabs a test opened; stopped after each test. */
+export const tabs: Tab[] = [];
+afterEach(async () => {
+  await Promise.all(tabs.splice(0).map((tab) => tab.outbox.stop()));
+});
