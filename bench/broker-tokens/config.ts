@@ -1,3 +1,5 @@
+import { positiveInt } from '../shared/positiveInt.js';
+
 export interface BenchConfig {
   /** Seconds per measured run. */
   durationSec: number;
@@ -7,15 +9,6 @@ export interface BenchConfig {
   connections: number;
   /** Connections for rows 3 and 4 (raw Synapse login vs the fresh mint). */
   mintConnections: number;
-}
-
-function positiveInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1)
-    throw new Error(`${name} must be a positive integer, not ${raw}`);
-  return value;
 }
 
 export function readBenchConfig(): BenchConfig {

@@ -1,3 +1,4 @@
+import { table } from '../shared/table.js';
 import type { Measurement } from './measure.js';
 
 export interface Row {
@@ -42,15 +43,6 @@ export function checkTargets(rows: {
       pass: p50Overhead <= 0.1,
     },
   ];
-}
-
-function table(header: string[], body: string[][], alignLeft: number[]): string {
-  const widths = header.map((cell, i) => Math.max(cell.length, ...body.map((line) => line[i]?.length ?? 0)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, i) => (alignLeft.includes(i) ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
-      .join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 
 export function formatRows(rows: Row[]): string {

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { Cleanup } from '../broker-tokens/cleanup.js';
 import { watchOtherCpu } from '../broker-tokens/cpu.js';
 import { formatTargets } from '../broker-tokens/report.js';
+import { positiveInt } from '../shared/positiveInt.js';
+import { table } from '../shared/table.js';
 import { runCli } from './cli.js';
 import { writeBenchExport } from './exportData.js';
 import type { PhaseTimes } from './phases.js';
@@ -15,24 +17,6 @@ const TARGET_RATIO = 1.2;
 const OTHER_CPU_WARNING = 0.1;
 
 const progress = (line: string) => console.error(`· ${line}`);
-
-function positiveInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1)
-    throw new Error(`${name} must be a positive integer, not ${raw}`);
-  return value;
-}
-
-function table(header: string[], body: string[][]): string {
-  const widths = header.map((cell, i) => Math.max(cell.length, ...body.map((line) => line[i]?.length ?? 0)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
-      .join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
-}
 
 async function main(cleanup: Cleanup): Promise<number> {
   const counts = {

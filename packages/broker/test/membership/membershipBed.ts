@@ -1,26 +1,22 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { signWebhook } from '../../src/membership/index.js';
-import { type BrokerTestbed, brokerFor, matrix, startBrokerTestbed } from '../support/brokerTestbed.js';
+import {
+  type BrokerTestbed,
+  brokerFor,
+  type MatrixCalls,
+  matrixCalls,
+  startBrokerTestbed,
+} from '../support/brokerTestbed.js';
 
 export const WEBHOOK_SECRET = 'webhook-secret-for-tests-0123456789abcdef';
 export const SERVICE_USER = '@openmeet-broker:localhost';
 export const enc = encodeURIComponent;
 
 /** A real Synapse and a broker with the membership webhook enabled. */
-export interface MembershipBed {
+export interface MembershipBed extends MatrixCalls {
   bed: BrokerTestbed;
   app: FastifyInstance;
   env: Record<string, string>;
-  /** A client-server call as `userId` through the appservice. */
-  as<T = Record<string, unknown>>(
-    userId: string,
-    path: string,
-    options?: { method?: string; body?: unknown },
-  ): ReturnType<typeof matrix<T>>;
-  admin<T = Record<string, unknown>>(
-    path: string,
-    options?: { method?: string; body?: unknown },
-  ): ReturnType<typeof matrix<T>>;
   /** The member's membership as the service user sees it (undefined: never a member). */
   membership(roomId: string, userId: string): Promise<string | undefined>;
   /** The users listed in the room's power levels. */
@@ -39,21 +35,16 @@ export async function startMembershipBed(
   logStream?: { write(line: string): void },
 ): Promise<MembershipBed> {
   const bed = await startBrokerTestbed();
-  const hs = bed.testbed.homeserverUrl;
   const env = { ...bed.env, BROKER_WEBHOOK_SECRET: WEBHOOK_SECRET, ...extraEnv };
   const app = brokerFor(env, logStream);
   await app.ready();
-  const as: MembershipBed['as'] = (userId, path, options = {}) =>
-    matrix(hs, `${path}${path.includes('?') ? '&' : '?'}user_id=${enc(userId)}`, {
-      ...options,
-      token: bed.asToken,
-    });
+  const { as, admin } = matrixCalls(bed);
   return {
     bed,
     app,
     env,
     as,
-    admin: (path, options = {}) => matrix(hs, path, { ...options, token: bed.testbed.adminToken }),
+    admin,
     async membership(roomId, userId) {
       const state = await as<{ membership?: string }>(
         SERVICE_USER,

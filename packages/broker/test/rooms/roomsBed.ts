@@ -5,7 +5,12 @@ import { EntityRooms } from '../../src/rooms/EntityRooms.js';
 import { EventNotices } from '../../src/rooms/EventNotices.js';
 import { MemoryStore, type Store } from '../../src/store/index.js';
 import { SynapseClient } from '../../src/synapse/SynapseClient.js';
-import { type BrokerTestbed, matrix, startBrokerTestbed } from '../support/brokerTestbed.js';
+import {
+  type BrokerTestbed,
+  type MatrixCalls,
+  matrixCalls,
+  startBrokerTestbed,
+} from '../support/brokerTestbed.js';
 
 export const SERVICE_USER = '@openmeet-broker:localhost';
 export const userIdFor = (hostUserId: string) =>
@@ -20,23 +25,13 @@ export interface RoomServices {
   notices: EventNotices;
 }
 
-export interface RoomsBed {
+export interface RoomsBed extends MatrixCalls {
   bed: BrokerTestbed;
   hs: string;
   /** `onCall` sees every Synapse call this instance makes. */
   instance(store?: Store, onCall?: (endpoint: string) => void): RoomServices;
   /** Creates the Matrix user of a host user, as sign-in would. */
   provision(hostUserId: string): Promise<string>;
-  /** A raw client-server call made as `userId` through the appservice. */
-  as<T = Record<string, unknown>>(
-    userId: string,
-    path: string,
-    options?: { method?: string; body?: unknown },
-  ): ReturnType<typeof matrix<T>>;
-  admin<T = Record<string, unknown>>(
-    path: string,
-    options?: { method?: string; body?: unknown },
-  ): ReturnType<typeof matrix<T>>;
   stop(): Promise<void>;
 }
 
@@ -75,12 +70,7 @@ export async function startRoomsBed(): Promise<RoomsBed> {
       await provisioner.synapse.putUser(userId, { displayname: hostUserId });
       return userId;
     },
-    as: (userId, path, options = {}) =>
-      matrix(hs, `${path}${path.includes('?') ? '&' : '?'}user_id=${encodeURIComponent(userId)}`, {
-        ...options,
-        token: bed.asToken,
-      }),
-    admin: (path, options = {}) => matrix(hs, path, { ...options, token: bed.testbed.adminToken }),
+    ...matrixCalls(bed),
     async stop() {
       await Promise.all(clients.map((client) => client.close()));
       await bed.stop();

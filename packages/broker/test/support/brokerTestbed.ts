@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { startTestbed, type Testbed, type TestbedOptions } from '@openmeet/testbed';
+import { matrixRequest, startTestbed, type Testbed, type TestbedOptions } from '@openmeet/testbed';
 
 export { matrixRequest as matrix } from '@openmeet/testbed';
 
@@ -47,6 +47,33 @@ export async function startBrokerTestbed(
       BROKER_OPS_TOKEN: 'ops-token-for-tests-0123456789abcdef',
     },
     stop: () => testbed.stop(),
+  };
+}
+
+type MatrixCall<T> = ReturnType<typeof matrixRequest<T>>;
+
+/** Raw client-server calls for assertions: as any user through the appservice, or as the admin. */
+export interface MatrixCalls {
+  as<T = Record<string, unknown>>(
+    userId: string,
+    path: string,
+    options?: { method?: string; body?: unknown },
+  ): MatrixCall<T>;
+  admin<T = Record<string, unknown>>(
+    path: string,
+    options?: { method?: string; body?: unknown },
+  ): MatrixCall<T>;
+}
+
+export function matrixCalls(bed: BrokerTestbed): MatrixCalls {
+  const hs = bed.testbed.homeserverUrl;
+  return {
+    as: (userId, path, options = {}) =>
+      matrixRequest(hs, `${path}${path.includes('?') ? '&' : '?'}user_id=${encodeURIComponent(userId)}`, {
+        ...options,
+        token: bed.asToken,
+      }),
+    admin: (path, options = {}) => matrixRequest(hs, path, { ...options, token: bed.testbed.adminToken }),
   };
 }
 
