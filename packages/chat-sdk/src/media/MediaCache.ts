@@ -19,6 +19,8 @@ export class MediaCache {
   private readonly entries = new Map<string, { url: string; bytes: number }>();
   private readonly inflight = new Map<string, Promise<string>>();
   private bytes = 0;
+  /** Bumped by `clear()`: a fetch that started before must not fill the emptied cache. */
+  private generation = 0;
 
   constructor(
     private readonly fetchMedia: FetchMedia,
@@ -41,21 +43,29 @@ export class MediaCache {
     const running = this.inflight.get(key);
     if (running) return running;
     const [serverName, mediaId] = mxc.slice('mxc://'.length).split('/') as [string, string];
+    const generation = this.generation;
     const work = this.fetchMedia(serverName, mediaId, thumbnail)
       .then((blob) => {
+        if (generation !== this.generation) {
+          throw new ChatSdkError('CHAT_CLOSED', 'The media cache was cleared while this loaded');
+        }
         const url = URL.createObjectURL(blob);
         this.entries.set(key, { url, bytes: blob.size });
         this.bytes += blob.size;
         this.evict();
         return url;
       })
-      .finally(() => this.inflight.delete(key));
+      .finally(() => {
+        if (this.inflight.get(key) === work) this.inflight.delete(key);
+      });
     this.inflight.set(key, work);
     return work;
   }
 
   /** Revokes every URL (sign-out, close). */
   clear(): void {
+    this.generation++;
+    this.inflight.clear();
     for (const { url } of this.entries.values()) URL.revokeObjectURL(url);
     this.entries.clear();
     this.bytes = 0;

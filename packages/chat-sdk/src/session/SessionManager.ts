@@ -35,6 +35,8 @@ export class SessionManager {
   private readonly now: () => number;
   private readonly backoff: Backoff;
   private failures = 0;
+  /** When the current token is due for refresh, fixed when it arrives (its full lifetime known). */
+  private refreshDue = 0;
 
   constructor(private readonly options: SessionManagerOptions) {
     this.lock = options.lock ?? browserTabLock();
@@ -77,7 +79,7 @@ export class SessionManager {
           adopted &&
           this.valid(adopted) &&
           adopted.accessToken !== staleAccessToken &&
-          !this.dueForRefresh(adopted)
+          !this.dueForRefresh()
         ) {
           return adopted;
         }
@@ -122,17 +124,19 @@ export class SessionManager {
   private accept(session: BrokerSession): void {
     const previous = this.session;
     this.session = session;
+    const changed = previous?.accessToken !== session.accessToken;
+    if (changed) this.refreshDue = this.refreshAt(session);
     this.schedule(session);
-    if (previous?.accessToken !== session.accessToken) this.options.onSession?.(session);
+    if (changed) this.options.onSession?.(session);
   }
 
   private schedule(session: BrokerSession): void {
     clearTimeout(this.timer);
     if (this.stopped) return;
-    let delay = this.refreshAt(session) - this.now();
+    let delay = this.refreshDue - this.now();
     // Due already yet the broker answered with the same token (its reuse window is wider than
     // ours): look again a little later rather than spin.
-    if (delay <= 0) delay = Math.min(5000, Math.max(0, (session.expiresAt - this.now()) / 2));
+    if (delay <= 0) delay = Math.min(5000, Math.max(1000, (session.expiresAt - this.now()) / 2));
     this.timer = setTimeout(() => {
       this.refresh().catch(() => {
         // retryLater has scheduled the next attempt and reported the error.
@@ -159,8 +163,8 @@ export class SessionManager {
     return session.expiresAt - margin;
   }
 
-  private dueForRefresh(session: BrokerSession): boolean {
-    return this.now() >= this.refreshAt(session) - 1000;
+  private dueForRefresh(): boolean {
+    return this.now() >= this.refreshDue - 1000;
   }
 
   private valid(session: BrokerSession): boolean {

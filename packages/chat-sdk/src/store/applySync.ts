@@ -78,7 +78,14 @@ export function applySync(state: ChatState, response: SyncResponse, options: App
     }
   }
 
-  return { ...state, rooms, timelines, members, receipts, powerLevels };
+  return {
+    ...state,
+    rooms: sameOrNext(state.rooms, rooms),
+    timelines: sameOrNext(state.timelines, timelines),
+    members: sameOrNext(state.members, members),
+    receipts: sameOrNext(state.receipts, receipts),
+    powerLevels: sameOrNext(state.powerLevels, powerLevels),
+  };
 
   function applyJoined(roomId: string, sync: JoinedRoomSync): void {
     let room: RoomSummary = { ...(rooms[roomId] ?? emptyRoom(roomId)), membership: 'join' };
@@ -191,6 +198,16 @@ function withName(
   }
   name ??= room.roomId;
   return room.name === name ? room : { ...room, name };
+}
+
+/** The previous record when no entry changed, so selectors memoised on it (the room list) skip work. */
+function sameOrNext<T>(
+  before: Readonly<Record<string, T>>,
+  next: Record<string, T>,
+): Readonly<Record<string, T>> {
+  const keys = Object.keys(next);
+  const same = keys.length === Object.keys(before).length && keys.every((key) => before[key] === next[key]);
+  return same ? before : next;
 }
 
 function isRawEvent(value: unknown): value is RawEvent {

@@ -37,6 +37,8 @@ export class SyncLoop {
   private readonly backoff: Backoff;
   private readonly network: NetworkSignals;
   private unsubscribe: (() => void) | undefined;
+  /** The request in flight was dropped because the browser went offline, not because it failed. */
+  private droppedOffline = false;
 
   constructor(private readonly options: SyncLoopOptions) {
     this.since = options.since;
@@ -57,6 +59,7 @@ export class SyncLoop {
       else if (this.running) {
         this.options.onStatus('offline');
         // The request in flight would only time out: drop it, resume when the network returns.
+        this.droppedOffline = true;
         this.controller?.abort();
       }
     });
@@ -84,6 +87,7 @@ export class SyncLoop {
         await this.sleep(60_000);
         continue;
       }
+      this.droppedOffline = false;
       this.controller = new AbortController();
       const initial = this.since === undefined;
       try {
@@ -114,7 +118,11 @@ export class SyncLoop {
           this.options.onStatus('error', error);
           return;
         }
-        if (isChatSdkError(error, 'CHAT_ABORTED') && !this.network.isOnline()) continue;
+        if (isChatSdkError(error, 'CHAT_ABORTED') && this.droppedOffline) {
+          // Offline, or already back online: either way no backoff for a request we dropped.
+          this.droppedOffline = false;
+          continue;
+        }
         this.options.onStatus(this.network.isOnline() ? 'reconnecting' : 'offline', failure);
         await this.sleep(failure.retryAfterMs ?? this.backoff(failures++));
       }
