@@ -506,8 +506,13 @@ export class ChatClient {
         },
         onStatus: (status, error) => {
           this.setConnection(status, error);
-          if (status === 'error') reject(error);
           if (status === 'live') this.outbox?.retryNow();
+          if (status === 'error') {
+            reject(error);
+            // Stopped for good (e.g. the host session ended): a later connect() starts afresh.
+            this.connecting = undefined;
+            void this.stopServices();
+          }
         },
       });
     });

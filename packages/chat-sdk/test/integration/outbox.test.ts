@@ -75,6 +75,29 @@ describe('the durable outbox against a real Synapse', () => {
     }
   }, 120_000);
 
+  it('signOut() forgets the queued messages: the next user of the browser sees nothing', async () => {
+    const indexedDB = new IDBFactory();
+    const deviceKey = `dev${randomBytes(8).toString('hex')}`;
+    const storage = () => new IndexedDbOutboxStorage({ indexedDB, databaseName: 'chat' });
+    const client = bed.client('alice', { storage: storage(), deviceKey });
+    await client.openRoom(rooms[0] as string);
+    await bed.proxy.cut();
+    try {
+      await client.sendMessage(rooms[0] as string, 'never to be sent');
+      expect(client.store.getState().connection.queued).toBe(1);
+      await client.signOut();
+      expect(client.store.getState().timelines).toEqual({});
+      expect(client.store.getState().userId).toBeUndefined();
+    } finally {
+      await bed.proxy.start();
+    }
+    const next = bed.client('alice', { storage: storage(), deviceKey });
+    await next.connect();
+    expect(next.store.getState().connection.queued).toBe(0);
+    await next.close();
+    expect((await bodiesOnServer(bed, rooms[0] as string)).includes('never to be sent')).toBe(false);
+  }, 60_000);
+
   it('sends one event when the token is rotated while a send is in flight', async () => {
     const roomId = rooms[0] as string;
     let trapped = false;
