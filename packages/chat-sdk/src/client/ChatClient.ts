@@ -373,15 +373,15 @@ export class ChatClient {
    * A blob URL for an `mxc://` URI, fetched through the authenticated media endpoints and kept
    * in a bounded cache. Pass `thumbnail` for a server-scaled version.
    */
-  mediaUrl(mxc: string, thumbnail?: Thumbnail): Promise<string> {
+  async mediaUrl(mxc: string, thumbnail?: Thumbnail): Promise<string> {
     this.requireTransport();
     return this.media.url(mxc, thumbnail);
   }
 
   /** OpenGraph data for a URL (`og:title`, `og:description`, `og:image` as mxc, …), from the homeserver. */
-  urlPreview(url: string): Promise<Record<string, unknown>> {
+  async urlPreview(url: string): Promise<Record<string, unknown>> {
     if (!/^https?:\/\//i.test(url))
-      return Promise.reject(new ChatSdkError('CHAT_BAD_INPUT', 'Only http(s) URLs have previews'));
+      throw new ChatSdkError('CHAT_BAD_INPUT', 'Only http(s) URLs have previews');
     return this.requireTransport().urlPreview(url);
   }
 
