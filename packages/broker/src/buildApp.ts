@@ -19,6 +19,7 @@ import { membershipRoutes } from './routes/membershipRoutes.js';
 import { opsRoutes } from './routes/opsRoutes.js';
 import { roomRoutes } from './routes/roomRoutes.js';
 import { sessionRoutes } from './routes/sessionRoutes.js';
+import { sseRoutes } from './routes/sseRoutes.js';
 import { RedisStore } from './store/index.js';
 
 declare module 'fastify' {
@@ -75,6 +76,8 @@ export function buildApp(config: BrokerConfig, options: BuildAppOptions = {}): F
   const services = createServices(config, metrics, options);
   app.decorate('services', services);
   app.decorateRequest('hostIdentity', undefined);
+  // Open event streams would hold the server open: end them before it closes (clients resume elsewhere).
+  app.addHook('preClose', async () => services.sse.close());
   app.addHook('onClose', () => services.close());
   registerErrorHandling(app, (code) => metrics.errors.inc({ code }));
 
@@ -84,7 +87,8 @@ export function buildApp(config: BrokerConfig, options: BuildAppOptions = {}): F
   app.register(cors, { origin: config.corsOrigins, credentials: true, maxAge: 600 });
   app.register(cookie);
   app.register(underPressure, {
-    maxEventLoopDelay: 1000,
+    // 0 turns shedding off (test suites that share a small machine with Synapse and other suites).
+    maxEventLoopDelay: config.maxEventLoopDelayMs,
     retryAfter: 10,
     pressureHandler: (_request, reply) => {
       reply.header('retry-after', '10');
@@ -99,7 +103,11 @@ export function buildApp(config: BrokerConfig, options: BuildAppOptions = {}): F
     allowList: (request) => request.url.startsWith('/docs'),
     timeWindow: 60_000,
     keyGenerator: (request) =>
-      request.hostIdentity ? `user:${request.hostIdentity.hostUserId}` : `ip:${request.ip}`,
+      request.hostIdentity
+        ? `user:${request.hostIdentity.hostUserId}`
+        : request.sseGrant
+          ? `matrix:${request.sseGrant.userId}`
+          : `ip:${request.ip}`,
     // A Redis hiccup must not take sign-in down with it: limits fail open, revocation fails closed.
     skipOnError: true,
     ...(services.store instanceof RedisStore ? { redis: services.store.redis, nameSpace: 'ratelimit:' } : {}),
@@ -113,6 +121,24 @@ export function buildApp(config: BrokerConfig, options: BuildAppOptions = {}): F
         securitySchemes: {
           hostSession: { type: 'http', scheme: 'bearer', description: "The host app's session JWT" },
           ops: { type: 'http', scheme: 'bearer', description: 'The ops credential' },
+          sseCookie: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'om_sse',
+            description: 'The SSE session set by POST /v1/sse/session',
+          },
+          sseCsrf: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'X-OpenMeet-CSRF',
+            description: "The SSE session's csrfToken (with an allowed Origin) on state-changing calls",
+          },
+          sseTicket: {
+            type: 'apiKey',
+            in: 'query',
+            name: 'ticket',
+            description: 'A one-time ticket from POST /v1/sse/ticket',
+          },
           hostSignature: {
             type: 'apiKey',
             in: 'header',
@@ -129,6 +155,7 @@ export function buildApp(config: BrokerConfig, options: BuildAppOptions = {}): F
   app.register(healthRoutes, { services, metrics });
   app.register(sessionRoutes, { services, cookieName: config.hostTokenCookie });
   app.register(roomRoutes, { services, cookieName: config.hostTokenCookie });
+  app.register(sseRoutes, { services, cookieName: config.hostTokenCookie, corsOrigins: config.corsOrigins });
   if (services.devIssuer)
     app.register(devRoutes, { issuer: services.devIssuer, users: config.devIdentity.users });
   app.register(opsRoutes, { services, prefix: '/v1/ops' });

@@ -14,6 +14,7 @@ import { AdminLoginMinter } from './session/AdminLoginMinter.js';
 import { AppserviceMinter } from './session/AppserviceMinter.js';
 import { SessionIssuer } from './session/SessionIssuer.js';
 import { TokenCipher } from './session/TokenCipher.js';
+import { SseCursor, SseHub, SseSessions, SyncBatches } from './sse/index.js';
 import { createStore, type Store } from './store/index.js';
 import { SynapseClient } from './synapse/SynapseClient.js';
 
@@ -57,6 +58,10 @@ export interface Services {
   /** Present when a webhook secret is configured: the membership routes exist only then. */
   webhook: WebhookVerifier | undefined;
   authFailures: AuthFailureLimiter;
+  /** SSE fallback credentials (cookie sessions, tickets, revocation epochs), shared through the store. */
+  sseSessions: SseSessions;
+  /** This instance's sync loops and open event streams. */
+  sse: SseHub;
   secrets: {
     admin: SecretHolder;
     appservice: SecretHolder;
@@ -159,6 +164,24 @@ export function createServices(
     minRemainingMs: config.sessions.minRemainingMs,
     onMint: (path) => metrics.tokenMints.inc({ path }),
   });
+  const sseSessions = new SseSessions({ store, sessionTtlMs: config.sse.sessionTtlMs });
+  const sse = new SseHub({
+    synapse,
+    sessions: sseSessions,
+    batches: new SyncBatches(store, config.sse.batchTtlMs),
+    cursor: new SseCursor(config.sse.secret),
+    idleMs: config.sse.idleMs,
+    maxStreamsPerUser: config.sse.maxStreamsPerUser,
+    maxBufferedBytes: config.sse.maxBufferedBytes,
+    metrics: {
+      streams: (delta) => metrics.sseStreams.inc(delta),
+      loops: (delta) => metrics.sseLoops.inc(delta),
+      sent: (events) => metrics.sseEvents.inc(events),
+      resumed: () => metrics.sseResumes.inc(),
+      dropped: () => metrics.sseDrops.inc(),
+      resynced: (reason) => metrics.sseResyncs.inc({ reason }),
+    },
+  });
   // 0 disables the sweep (several brokers may share one store: one sweeper is enough).
   let sweeping = false;
   const sweeper =
@@ -188,9 +211,12 @@ export function createServices(
     notices,
     memberships,
     webhook,
+    sseSessions,
+    sse,
     secrets,
     async close() {
       clearInterval(sweeper);
+      sse.close();
       verifier.close();
       await synapse.close();
       if (!overrides.store) await store.close();

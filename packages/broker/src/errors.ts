@@ -23,6 +23,11 @@ export const errorTable = {
   OM_AUTH_JWKS_UNAVAILABLE: [503, 'The identity keys cannot be fetched'],
   OM_USER_DEACTIVATED: [403, 'This account is deactivated'],
 
+  OM_SSE_AUTH_MISSING: [401, 'No event stream session cookie or ticket'],
+  OM_SSE_AUTH_INVALID: [401, 'The event stream session or ticket is unknown, expired, used or revoked'],
+  OM_SSE_CSRF: [403, 'The request failed the cross-site request check'],
+  OM_SSE_TOO_MANY_STREAMS: [429, 'Too many open event streams for this user'],
+
   OM_OPS_UNAUTHORIZED: [401, 'Invalid ops credential'],
   OM_WEBHOOK_SIGNATURE: [401, 'The request signature is missing or invalid'],
   OM_WEBHOOK_STALE: [401, 'The request timestamp is outside the accepted window'],

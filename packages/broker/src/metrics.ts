@@ -1,4 +1,4 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** One registry per app, so several brokers (tests) never share counters. */
 export function createMetrics() {
@@ -35,6 +35,37 @@ export function createMetrics() {
       name: 'openmeet_broker_errors_total',
       help: 'Error responses, by stable error code',
       labelNames: ['code'] as const,
+      registers: [registry],
+    }),
+    sseStreams: new Gauge({
+      name: 'openmeet_broker_sse_streams',
+      help: 'Open SSE event streams on this instance',
+      registers: [registry],
+    }),
+    sseLoops: new Gauge({
+      name: 'openmeet_broker_sse_sync_loops',
+      help: 'Per-user sync loops running on this instance',
+      registers: [registry],
+    }),
+    sseEvents: new Counter({
+      name: 'openmeet_broker_sse_events_sent_total',
+      help: 'SSE events sent (batch markers included)',
+      registers: [registry],
+    }),
+    sseResumes: new Counter({
+      name: 'openmeet_broker_sse_resumes_total',
+      help: 'Streams resumed from a valid Last-Event-ID cursor',
+      registers: [registry],
+    }),
+    sseDrops: new Counter({
+      name: 'openmeet_broker_sse_drops_total',
+      help: 'Streams dropped because the client did not keep up (slow consumer)',
+      registers: [registry],
+    }),
+    sseResyncs: new Counter({
+      name: 'openmeet_broker_sse_resyncs_total',
+      help: 'Resync markers sent, by reason',
+      labelNames: ['reason'] as const,
       registers: [registry],
     }),
   };

@@ -27,6 +27,7 @@ describe('outages and expiry (real Synapse, real Redis)', () => {
       REDIS_URL: `redis://127.0.0.1:${redisProxy.port}`,
       BROKER_REDIS_PREFIX: `om-test-${randomBytes(4).toString('hex')}:`,
       BROKER_TOKEN_KEYS: tokenKeys,
+      BROKER_SSE_SECRET: 'sse-cursor-secret-for-tests-0123456789',
       BROKER_TOKEN_MIN_REMAINING_SECONDS: '1',
     });
     await app.ready();

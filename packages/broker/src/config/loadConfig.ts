@@ -16,6 +16,8 @@ export interface BrokerConfig {
   trustedProxies: string[];
   /** Requests per minute: per user on authenticated routes, per IP elsewhere. */
   rateLimitPerMinute: number;
+  /** Shed requests with 503 while the event loop lags more than this; 0 never sheds. */
+  maxEventLoopDelayMs: number;
   /** The ops credential; ops routes are not mounted without one. */
   opsToken: Secret | undefined;
   /** Signed membership sync from the host app's backend; its routes are not mounted without a secret. */
@@ -55,6 +57,17 @@ export interface BrokerConfig {
     minRemainingMs: number;
     deviceMaxIdleMs: number;
     sweepIntervalMs: number;
+  };
+  /** The SSE fallback (`GET /api/matrix/events`). */
+  sse: {
+    /** HMAC key of stream cursors; shared by every instance on one store. */
+    secret: Buffer;
+    idleMs: number;
+    maxStreamsPerUser: number;
+    maxBufferedBytes: number;
+    sessionTtlMs: number;
+    /** How long a stored sync batch stays resumable. */
+    batchTtlMs: number;
   };
 }
 
@@ -103,6 +116,7 @@ const schema = z.object({
   BROKER_CORS_ORIGINS: list.default([]),
   BROKER_TRUSTED_PROXIES: list.default([]),
   BROKER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  BROKER_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(1000),
   BROKER_OPS_TOKEN: z.string().min(32, 'at least 32 characters').optional(),
   BROKER_OPS_TOKEN_FILE: z.string().min(1).optional(),
   BROKER_WEBHOOK_SECRET: z.string().min(32, 'at least 32 characters').optional(),
@@ -154,6 +168,12 @@ const schema = z.object({
     .default('om'),
   BROKER_ROOM_ALIAS_PATTERN: z.string().default('{prefix}-{kind}-{slug}'),
   BROKER_ROLE_POWER_LEVELS: z.string().default('owner:100,admin:75,moderator:50,member:0'),
+  BROKER_SSE_SECRET: z.string().optional(),
+  BROKER_SSE_IDLE_SECONDS: z.coerce.number().int().min(1).max(604_800).default(7200),
+  BROKER_SSE_MAX_STREAMS_PER_USER: z.coerce.number().int().min(1).max(1000).default(10),
+  BROKER_SSE_MAX_BUFFER_BYTES: z.coerce.number().int().min(16_384).max(67_108_864).default(1_048_576),
+  BROKER_SSE_SESSION_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+  BROKER_SSE_BATCH_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
   BROKER_TOKEN_MODE: z.enum(['appservice', 'admin-login']).default('appservice'),
   BROKER_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
   BROKER_DEVICE_MAX_IDLE_DAYS: z.coerce.number().min(0.001).default(30),
@@ -208,6 +228,16 @@ function tokenKeys(problems: string[], value: string | undefined, durable: boole
     }
     return [{ id, key }];
   });
+}
+
+/** The cursor HMAC key: several instances must share one, so a shared store needs it set. */
+function sseSecret(problems: string[], value: string | undefined, durable: boolean): Buffer {
+  if (value === undefined) {
+    if (durable) problems.push('BROKER_SSE_SECRET is required with REDIS_URL (stream cursors are shared)');
+    return randomBytes(32);
+  }
+  if (Buffer.byteLength(value) < 32) problems.push('BROKER_SSE_SECRET must be at least 32 bytes');
+  return Buffer.from(value);
 }
 
 function hostKey(problems: string[], env: z.infer<typeof schema>): HostKeySource | undefined {
@@ -349,6 +379,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined> = process.
   }
   const keys = tokenKeys(problems, env.BROKER_TOKEN_KEYS, Boolean(env.REDIS_URL));
   const roles = roleLevels(problems, env.BROKER_ROLE_POWER_LEVELS);
+  const cursorSecret = sseSecret(problems, env.BROKER_SSE_SECRET, Boolean(env.REDIS_URL));
   aliasPattern(problems, env);
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -361,6 +392,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined> = process.
     corsOrigins: env.BROKER_CORS_ORIGINS,
     trustedProxies: env.BROKER_TRUSTED_PROXIES,
     rateLimitPerMinute: env.BROKER_RATE_LIMIT_PER_MINUTE,
+    maxEventLoopDelayMs: env.BROKER_MAX_EVENT_LOOP_DELAY_MS,
     opsToken,
     webhook: {
       secret: webhookSecret,
@@ -400,6 +432,14 @@ export function loadConfig(rawEnv: Record<string, string | undefined> = process.
       minRemainingMs: env.BROKER_TOKEN_MIN_REMAINING_SECONDS * 1000,
       deviceMaxIdleMs: env.BROKER_DEVICE_MAX_IDLE_DAYS * 86_400_000,
       sweepIntervalMs: env.BROKER_DEVICE_SWEEP_MINUTES * 60_000,
+    },
+    sse: {
+      secret: cursorSecret,
+      idleMs: env.BROKER_SSE_IDLE_SECONDS * 1000,
+      maxStreamsPerUser: env.BROKER_SSE_MAX_STREAMS_PER_USER,
+      maxBufferedBytes: env.BROKER_SSE_MAX_BUFFER_BYTES,
+      sessionTtlMs: env.BROKER_SSE_SESSION_SECONDS * 1000,
+      batchTtlMs: env.BROKER_SSE_BATCH_TTL_SECONDS * 1000,
     },
   };
 }

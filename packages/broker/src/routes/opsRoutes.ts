@@ -125,6 +125,8 @@ export async function opsRoutes(app: FastifyInstance, opts: { services: Services
     },
     async (request) => {
       const userId = matrixUser(request);
+      // First, so event streams end on every instance even if a Synapse call below fails.
+      await services.sseSessions.revokeUser(userId);
       return { userId, revokedDevices: await services.sessions.revokeUser(userId) };
     },
   );
@@ -187,6 +189,7 @@ export async function opsRoutes(app: FastifyInstance, opts: { services: Services
     },
     async (request) => {
       const userId = matrixUser(request);
+      await services.sseSessions.revokeUser(userId);
       await services.sessions.revokeUser(userId).catch((err: unknown) => {
         // A user never provisioned has nothing to revoke; anything else must surface.
         if (!(err instanceof BrokerError && err.upstream?.status === 404)) throw err;

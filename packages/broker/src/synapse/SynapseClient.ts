@@ -20,6 +20,8 @@ export interface SynapseClientOptions {
   /** A 429 asking for a longer wait is passed to the caller instead of waited out. */
   maxRetryWaitMs?: number;
   breaker?: { failureThreshold: number; openMs: number };
+  /** Concurrent `/sync` long-polls (one per active SSE user). */
+  maxLongPolls?: number;
   /** Observes every call (metrics): endpoint template, HTTP status or `error`, seconds. */
   onCall?: (endpoint: string, outcome: number | 'error', seconds: number) => void;
 }
@@ -75,6 +77,14 @@ export interface SynapseDeleteStatus {
   error?: string;
 }
 
+/** `/sync` parameters the broker's SSE loops use (`filter` is inline JSON). */
+export interface SyncParams {
+  since?: string | undefined;
+  filter: string;
+  timeoutMs: number;
+  fullState?: boolean;
+}
+
 export interface SynapseLogin {
   user_id: string;
   access_token: string;
@@ -100,6 +110,10 @@ interface CallOptions {
    * POSTs that are safe to repeat.
    */
   idempotent?: boolean;
+  /** Overrides the client's timeout (long-polls outlast it). */
+  timeoutMs?: number;
+  /** Aborts the call (and its retries) early, e.g. when a long-poll is no longer wanted. */
+  signal?: AbortSignal | undefined;
 }
 
 const enc = encodeURIComponent;
@@ -124,6 +138,8 @@ function jitter(ms: number): number {
  */
 export class SynapseClient {
   private readonly pool: Pool;
+  /** Long-polls get their own connections, so they never starve the short calls of a pool slot. */
+  private readonly longPollPool: Pool;
   private readonly breaker: CircuitBreaker;
   private readonly timeoutMs: number;
   private readonly retries: number;
@@ -139,6 +155,10 @@ export class SynapseClient {
       keepAliveTimeout: 30_000,
       headersTimeout: this.timeoutMs,
       bodyTimeout: this.timeoutMs,
+    });
+    this.longPollPool = new Pool(new URL(options.homeserverUrl).origin, {
+      connections: options.maxLongPolls ?? 4096,
+      keepAliveTimeout: 30_000,
     });
   }
 
@@ -520,8 +540,27 @@ export class SynapseClient {
     })) as SynapseDeleteStatus;
   }
 
-  close(): Promise<void> {
-    return this.pool.close();
+  /**
+   * A raw `/sync` as `userId` (appservice masquerading): the SSE fallback's lightweight loop. The
+   * answer is returned as Synapse sent it; `signal` ends a long-poll early.
+   */
+  async sync(userId: string, params: SyncParams, signal?: AbortSignal): Promise<Record<string, unknown>> {
+    const query = new URLSearchParams({ filter: params.filter, timeout: String(params.timeoutMs) });
+    if (params.since !== undefined) query.set('since', params.since);
+    if (params.fullState) query.set('full_state', 'true');
+    return (await this.call({
+      method: 'GET',
+      endpoint: '/_matrix/client/v3/sync',
+      path: `/_matrix/client/v3/sync?${query}`,
+      token: 'as',
+      actAs: userId,
+      timeoutMs: params.timeoutMs + this.timeoutMs,
+      signal,
+    })) as Record<string, unknown>;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.pool.close(), this.longPollPool.close()]);
   }
 
   /** Kick, ban and unban land on the same membership state, so repeating one is harmless. */
@@ -561,12 +600,16 @@ export class SynapseClient {
           retryAfterSeconds: Math.max(1, Math.ceil(blocked / 1000)),
         });
       }
+      options.signal?.throwIfAborted();
       const started = performance.now();
+      const timeoutMs = options.timeoutMs ?? this.timeoutMs;
       let status: number;
       let text: string;
       let retryAfterHeader: string | undefined;
       try {
-        const response = await this.pool.request({
+        const pool = options.timeoutMs === undefined ? this.pool : this.longPollPool;
+        const timeout = AbortSignal.timeout(timeoutMs);
+        const response = await pool.request({
           method: options.method,
           path: withActingUser(options),
           headers: this.headers(options),
@@ -575,17 +618,21 @@ export class SynapseClient {
             : options.body === undefined
               ? null
               : JSON.stringify(options.body),
-          signal: AbortSignal.timeout(this.timeoutMs),
+          signal: options.signal ? AbortSignal.any([timeout, options.signal]) : timeout,
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
         });
         status = response.statusCode;
         text = await response.body.text();
         const header = response.headers['retry-after'];
         retryAfterHeader = Array.isArray(header) ? header[0] : header;
       } catch (cause) {
+        // Called off by the caller: neither an upstream failure nor worth a retry.
+        if (options.signal?.aborted) throw options.signal.reason;
         this.options.onCall?.(options.endpoint, 'error', (performance.now() - started) / 1000);
         this.breaker.recordFailure();
         if (attempt < this.retries && retryable(options, cause)) {
-          await sleep(jitter(100 * 2 ** attempt));
+          await sleep(jitter(100 * 2 ** attempt), undefined, sleepOptions(options));
           continue;
         }
         throw new BrokerError('OM_SYNAPSE_UNAVAILABLE', { cause, retryAfterSeconds: 5 });
@@ -602,7 +649,7 @@ export class SynapseClient {
         this.breaker.recordSuccess();
         const waitMs = retryAfterMs(body, retryAfterHeader);
         if (attempt < this.retries && waitMs <= this.maxRetryWaitMs) {
-          await sleep(waitMs);
+          await sleep(waitMs, undefined, sleepOptions(options));
           continue;
         }
         throw new BrokerError('OM_SYNAPSE_RATE_LIMITED', {
@@ -613,7 +660,7 @@ export class SynapseClient {
       if (status >= 500) {
         this.breaker.recordFailure();
         if (attempt < this.retries && retryable(options)) {
-          await sleep(jitter(100 * 2 ** attempt));
+          await sleep(jitter(100 * 2 ** attempt), undefined, sleepOptions(options));
           continue;
         }
         throw new BrokerError('OM_SYNAPSE_UNAVAILABLE', {
@@ -629,6 +676,10 @@ export class SynapseClient {
       });
     }
   }
+}
+
+function sleepOptions(options: CallOptions): { signal?: AbortSignal } {
+  return options.signal ? { signal: options.signal } : {};
 }
 
 function withActingUser(options: CallOptions): string {

@@ -140,8 +140,31 @@ describe('loadConfig', () => {
       ...base,
       REDIS_URL: 'redis://127.0.0.1:6379',
       BROKER_TOKEN_KEYS: `k2:${key}`,
+      BROKER_SSE_SECRET: 'x'.repeat(32),
     });
     expect(config.tokenKeys.map((k) => k.id)).toEqual(['k2']);
     expect(config.store).toMatchObject({ kind: 'redis', keyPrefix: 'om:' });
+  });
+
+  it('validates the SSE fallback settings, and needs a shared cursor secret with Redis', () => {
+    expect(problems({ ...base, REDIS_URL: 'redis://127.0.0.1:6379' })).toContain(
+      'BROKER_SSE_SECRET is required with REDIS_URL (stream cursors are shared)',
+    );
+    expect(problems({ ...base, BROKER_SSE_SECRET: 'short' })).toContain(
+      'BROKER_SSE_SECRET must be at least 32 bytes',
+    );
+    expect(problems({ ...base, BROKER_SSE_MAX_BUFFER_BYTES: '10' }).join()).toMatch(
+      /BROKER_SSE_MAX_BUFFER_BYTES/,
+    );
+    expect(problems({ ...base, BROKER_SSE_IDLE_SECONDS: '0' }).join()).toMatch(/BROKER_SSE_IDLE_SECONDS/);
+    const config = loadConfig(base);
+    expect(config.sse).toMatchObject({
+      idleMs: 7_200_000,
+      maxStreamsPerUser: 10,
+      maxBufferedBytes: 1_048_576,
+      sessionTtlMs: 3_600_000,
+      batchTtlMs: 900_000,
+    });
+    expect(config.sse.secret.length).toBe(32);
   });
 });

@@ -217,6 +217,7 @@ describe('openmeet-broker provision (Redis store)', () => {
       REDIS_URL: redis.url,
       BROKER_REDIS_PREFIX: prefix,
       BROKER_TOKEN_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+      BROKER_SSE_SECRET: randomBytes(32).toString('hex'),
     };
   });
 

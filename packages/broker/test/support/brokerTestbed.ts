@@ -45,6 +45,8 @@ export async function startBrokerTestbed(
       MATRIX_AS_TOKEN: asToken,
       BROKER_DEV_IDENTITY: 'true',
       BROKER_OPS_TOKEN: 'ops-token-for-tests-0123456789abcdef',
+      // Test files share two cores with Synapses: a lagging loop here is load, not overload.
+      BROKER_MAX_EVENT_LOOP_DELAY_MS: '0',
     },
     stop: () => testbed.stop(),
   };

@@ -51,6 +51,16 @@ export class BrokerApi {
     return this.request('POST', '/v1/rooms/dm', { userId: hostUserId });
   }
 
+  /** A one-time, short-lived ticket that opens this device's SSE stream (never a token in a URL). */
+  sseTicket(deviceKey: string, signal?: AbortSignal): Promise<{ ticket: string; expiresInMs: number }> {
+    return this.request('POST', '/v1/sse/ticket', { deviceKey }, signal);
+  }
+
+  /** The URL of the SSE stream for a ticket. */
+  sseStreamUrl(ticket: string): string {
+    return `${this.base}/api/matrix/events?ticket=${encodeURIComponent(ticket)}`;
+  }
+
   private async request<T>(
     method: 'GET' | 'POST',
     path: string,

@@ -65,6 +65,7 @@ export async function startChatBed(
       BROKER_DEV_USERS: USERS.join(','),
       BROKER_WEBHOOK_SECRET: WEBHOOK_SECRET,
       BROKER_RATE_LIMIT_PER_MINUTE: '100000',
+      BROKER_MAX_EVENT_LOOP_DELAY_MS: '0',
       ...options.brokerEnv,
     }),
   );

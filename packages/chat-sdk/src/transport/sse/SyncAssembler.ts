@@ -49,8 +49,8 @@ export class SyncAssembler {
     if (!isMembership(data.membership)) return undefined;
     const room = this.room(data.membership, data.room_id);
     const section = room[data.section] as { events?: unknown[] } | undefined;
-    if (section) (section.events ??= []).push(inner);
-    else room[data.section] = { events: [inner] };
+    if (section?.events) section.events.push(inner);
+    else room[data.section] = { ...section, events: [inner] };
     return undefined;
   }
 
@@ -66,7 +66,8 @@ export class SyncAssembler {
     if (data.membership === 'invite') return;
     // Only when the answer had a timeline: an empty one without a token would read as "nothing older".
     if (typeof data.limited === 'boolean' || typeof data.prev_batch === 'string') {
-      const timeline = (room.timeline ??= { events: [] }) as NonNullable<JoinedRoomSync['timeline']>;
+      room.timeline ??= { events: [] };
+      const timeline = room.timeline as NonNullable<JoinedRoomSync['timeline']>;
       if (typeof data.limited === 'boolean') timeline.limited = data.limited;
       if (typeof data.prev_batch === 'string') timeline.prev_batch = data.prev_batch;
     }
@@ -76,7 +77,8 @@ export class SyncAssembler {
 
   private room(membership: Membership, roomId: string): Json {
     // Room ids start with '!': never a prototype key. Anything else is not a room.
-    const byRoom = (this.rooms[membership] ??= {}) as Record<string, Json>;
+    this.rooms[membership] ??= {};
+    const byRoom = this.rooms[membership] as Record<string, Json>;
     if (!roomId.startsWith('!')) return {};
     const existing = byRoom[roomId];
     if (existing) return existing;

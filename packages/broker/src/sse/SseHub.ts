@@ -1,0 +1,174 @@
+import type { ServerResponse } from 'node:http';
+import { BrokerError } from '../errors.js';
+import type { SynapseClient } from '../synapse/SynapseClient.js';
+import type { SseCursor } from './SseCursor.js';
+import type { SseGrant, SseSessions } from './SseSessions.js';
+import { SseStream, type StreamStart } from './SseStream.js';
+import type { SyncBatches } from './SyncBatches.js';
+import { type StopReason, UserSync } from './UserSync.js';
+
+export interface SseHubOptions {
+  synapse: SynapseClient;
+  sessions: SseSessions;
+  batches: SyncBatches;
+  cursor: SseCursor;
+  /** A loop with no stream stops after this long. */
+  idleMs: number;
+  maxStreamsPerUser: number;
+  maxBufferedBytes: number;
+  heartbeatMs?: number;
+  retryMs?: number;
+  /** How often open streams and loops re-check revocation, session end and idleness. */
+  checkIntervalMs?: number;
+  pollTimeoutMs?: number;
+  metrics?: SseHubMetrics;
+}
+
+export interface SseHubMetrics {
+  streams(delta: number): void;
+  loops(delta: number): void;
+  sent(events: number): void;
+  resumed(): void;
+  dropped(): void;
+  resynced(reason: string): void;
+}
+
+/**
+ * This instance's SSE state: one `UserSync` per active user, the open streams, and the periodic
+ * check that ends them when their user is revoked or their session ends, on every instance.
+ */
+export class SseHub {
+  readonly #options: SseHubOptions;
+  readonly #loops = new Map<string, UserSync>();
+  readonly #streams = new Map<string, Set<SseStream>>();
+  readonly #timer: NodeJS.Timeout;
+  #checking = false;
+  #closed = false;
+
+  constructor(options: SseHubOptions) {
+    this.#options = options;
+    this.#timer = setInterval(() => void this.#check(), options.checkIntervalMs ?? 2000);
+    this.#timer.unref();
+  }
+
+  get cursor(): SseCursor {
+    return this.#options.cursor;
+  }
+
+  /** Counts a stream resumed from a valid cursor. */
+  resumed(): void {
+    this.#options.metrics?.resumed();
+  }
+
+  /** Whether a sync loop runs here for the user (tests and diagnostics). */
+  hasLoop(userId: string): boolean {
+    return this.#loops.has(userId);
+  }
+
+  /** Throws OM_SSE_TOO_MANY_STREAMS when the user already has the maximum open here. */
+  assertCapacity(userId: string): void {
+    if (this.#closed) throw new BrokerError('OM_OVERLOADED', { retryAfterSeconds: 1 });
+    if ((this.#streams.get(userId)?.size ?? 0) >= this.#options.maxStreamsPerUser) {
+      throw new BrokerError('OM_SSE_TOO_MANY_STREAMS', { retryAfterSeconds: 10 });
+    }
+  }
+
+  /** The user's loop, created if needed; a loop from before a revocation is replaced. */
+  loopFor(grant: SseGrant): UserSync {
+    const existing = this.#loops.get(grant.userId);
+    if (existing && existing.epoch >= grant.epoch && !existing.stopReason) return existing;
+    if (existing) this.#stopUser(grant.userId, 'revoked');
+    const { synapse, batches, cursor } = this.#options;
+    const loop = new UserSync({
+      userId: grant.userId,
+      epoch: grant.epoch,
+      synapse,
+      batches,
+      cursor,
+      pollTimeoutMs: this.#options.pollTimeoutMs ?? 30_000,
+      onStop: () => {
+        if (this.#loops.get(grant.userId) === loop) this.#loops.delete(grant.userId);
+        this.#options.metrics?.loops(-1);
+      },
+    });
+    this.#loops.set(grant.userId, loop);
+    this.#options.metrics?.loops(1);
+    return loop;
+  }
+
+  /** Stops a loop made for a stream that never started (its initial sync failed, say). */
+  discardIfUnused(loop: UserSync): void {
+    if (!loop.busy) loop.stop('idle');
+  }
+
+  /** Streams to `response` (headers already sent) until the stream ends. */
+  async stream(response: ServerResponse, grant: SseGrant, loop: UserSync, start: StreamStart): Promise<void> {
+    const metrics = this.#options.metrics;
+    const stream = new SseStream({
+      response,
+      userSync: loop,
+      grant,
+      maxBufferedBytes: this.#options.maxBufferedBytes,
+      heartbeatMs: this.#options.heartbeatMs ?? 15_000,
+      retryMs: this.#options.retryMs ?? 3000,
+      ...(metrics ? { onSent: metrics.sent, onDrop: metrics.dropped, onResync: metrics.resynced } : {}),
+    });
+    const streams = this.#streams.get(grant.userId) ?? new Set<SseStream>();
+    this.#streams.set(grant.userId, streams);
+    streams.add(stream);
+    loop.attach();
+    metrics?.streams(1);
+    try {
+      await stream.run(start);
+    } finally {
+      streams.delete(stream);
+      if (streams.size === 0 && this.#streams.get(grant.userId) === streams)
+        this.#streams.delete(grant.userId);
+      loop.detach();
+      metrics?.streams(-1);
+    }
+  }
+
+  /** Ends this instance's streams and loops (app shutdown). Clients resume on another instance. */
+  close(): void {
+    this.#closed = true;
+    clearInterval(this.#timer);
+    for (const userId of [...this.#loops.keys(), ...this.#streams.keys()]) this.#stopUser(userId, 'shutdown');
+  }
+
+  #stopUser(userId: string, reason: StopReason): void {
+    for (const stream of this.#streams.get(userId) ?? []) {
+      stream.close(reason === 'revoked' ? { closed: 'revoked' } : undefined);
+    }
+    this.#loops.get(userId)?.stop(reason);
+  }
+
+  /** Revocation (epoch), session end and idleness, for every user with a loop or a stream here. */
+  async #check(): Promise<void> {
+    if (this.#checking) return;
+    this.#checking = true;
+    try {
+      const { sessions, idleMs } = this.#options;
+      await Promise.all(
+        [...this.#loops.values()].map(async (loop) => {
+          if (loop.idleForMs() >= idleMs) return loop.stop('idle');
+          const epoch = await sessions.epochOf(loop.userId).catch(() => undefined);
+          // An unreadable store fails closed: streams end unmarked, so clients resume when it is back.
+          if (epoch === undefined) this.#stopUser(loop.userId, 'unavailable');
+          else if (epoch !== loop.epoch) this.#stopUser(loop.userId, 'revoked');
+        }),
+      );
+      await Promise.all(
+        [...this.#streams.values()].flatMap((streams) =>
+          [...streams].map(async (stream) => {
+            const live = await sessions.isLive(stream.grant).catch(() => undefined);
+            if (live === false) stream.close({ closed: 'session ended' });
+            else if (live === undefined) stream.close();
+          }),
+        ),
+      );
+    } finally {
+      this.#checking = false;
+    }
+  }
+}

@@ -1,0 +1,16 @@
+export { encodeSseComment, encodeSseEvent, encodeSseRetry, type SseMessage } from './encodeSseEvent.js';
+export {
+  BATCH_EVENT,
+  CLOSED_EVENT,
+  type FlatEvent,
+  flattenSync,
+  RESYNC_EVENT,
+  ROOM_EVENT,
+  UNNAMED_EVENT,
+} from './flattenSync.js';
+export { type CursorPosition, SseCursor } from './SseCursor.js';
+export { SseHub, type SseHubMetrics, type SseHubOptions } from './SseHub.js';
+export { type SseGrant, SseSessions } from './SseSessions.js';
+export { SSE_HEADERS, SseStream, type StreamStart } from './SseStream.js';
+export { type StoredBatch, SyncBatches } from './SyncBatches.js';
+export { type LoadedBatch, SYNC_FILTER, UserSync } from './UserSync.js';
