@@ -56,9 +56,16 @@ export class BrokerApi {
     return this.request('POST', '/v1/sse/ticket', { deviceKey }, signal);
   }
 
-  /** The URL of the SSE stream for a ticket. */
-  sseStreamUrl(ticket: string): string {
-    return `${this.base}/api/matrix/events?ticket=${encodeURIComponent(ticket)}`;
+  /** The URL of the SSE stream for a ticket; `since` starts it at a Matrix sync position. */
+  sseStreamUrl(ticket: string, since?: string): string {
+    const query = new URLSearchParams({ ticket });
+    if (since) query.set('since', since);
+    return `${this.base}/api/matrix/events?${query}`;
+  }
+
+  /** Where the broker relays client-server requests in SSE mode (the SDK's request base URL). */
+  proxyBaseUrl(): string {
+    return `${this.base}/api/matrix/proxy`;
   }
 
   private async request<T>(

@@ -32,9 +32,12 @@ import {
 } from '../timeline/index.js';
 import type { MessageItem, RoomTimeline, TimelineOptions } from '../timeline/types.js';
 import { createDirectTransport } from '../transport/DirectTransport.js';
+import { createSseTransport } from '../transport/SseTransport.js';
 import type { Transport } from '../transport/Transport.js';
+import { probeHomeserver } from './probeHomeserver.js';
 import { ReadTracker } from './ReadTracker.js';
 import { RoomHistory } from './RoomHistory.js';
+import { type TransportMode, TransportSwitch } from './TransportSwitch.js';
 import { TypingNotifier } from './TypingNotifier.js';
 import { waitForState } from './waitForState.js';
 
@@ -48,6 +51,8 @@ export interface ChatClientConfig {
   initialHistory: number;
   network: NetworkSignals | undefined;
   roomWaitMs: number;
+  transport: TransportMode;
+  probeIntervalMs: number;
 }
 
 export interface SendOptions {
@@ -91,7 +96,7 @@ export class ChatClient {
   private readonly broker: BrokerApi;
   private readonly network: NetworkSignals;
   private sessions: SessionManager | undefined;
-  private transport: Transport | undefined;
+  private transports: TransportSwitch | undefined;
   private outbox: Outbox | undefined;
   private readonly history: RoomHistory;
   private readonly typing: TypingNotifier;
@@ -311,7 +316,7 @@ export class ChatClient {
 
   /** Tell the room this user is typing (throttled); false when they stop or leave the field. */
   setTyping(roomId: string, typing: boolean): void {
-    if (!this.transport) return;
+    if (!this.transports) return;
     this.typing.set(roomId, typing);
   }
 
@@ -480,55 +485,71 @@ export class ChatClient {
     this.sessions = sessions;
     const session = await sessions.get();
     this.store.setState({ userId: session.userId });
-    const api = new HomeserverApi({
-      baseUrl: session.homeserverUrl,
-      tokens: {
-        accessToken: () => (sessions.current() as BrokerSession).accessToken,
-        refresh: async (stale) => (await sessions.refresh(stale)).accessToken,
-      },
-      ...(this.config.fetch ? { fetch: this.config.fetch } : {}),
-    });
-    const transport = createDirectTransport({
-      api,
-      initialTimelineLimit: this.config.initialHistory,
-      network: this.network,
-    });
-    this.transport = transport;
-    await this.startOutbox(session.userId, transport);
-
+    const tokens = {
+      accessToken: () => (sessions.current() as BrokerSession).accessToken,
+      refresh: async (stale: string) => (await sessions.refresh(stale)).accessToken,
+    };
+    const fetch = this.config.fetch;
+    const apiFor = (baseUrl: string) => new HomeserverApi({ baseUrl, tokens, ...(fetch ? { fetch } : {}) });
+    let resolveFirst: () => void = () => {};
+    let rejectFirst: (error: unknown) => void = () => {};
     const firstSync = new Promise<void>((resolve, reject) => {
-      transport.start({
-        onSync: (response) => {
-          const before = this.store.getState();
-          this.store.setState(applySync(before, response, this.timelineOptions()), true);
-          this.afterSync(before);
-          resolve();
-        },
-        onStatus: (status, error) => {
-          this.setConnection(status, error);
-          if (status === 'live') this.outbox?.retryNow();
-          if (status === 'error') {
-            reject(error);
-            // Stopped for good (e.g. the host session ended): a later connect() starts afresh.
-            this.connecting = undefined;
-            void this.stopServices();
-          }
-        },
-      });
+      resolveFirst = resolve;
+      rejectFirst = reject;
     });
+    const transports = new TransportSwitch({
+      mode: this.config.transport,
+      probeIntervalMs: this.config.probeIntervalMs,
+      probe: () => probeHomeserver(session.homeserverUrl, fetch ?? globalThis.fetch),
+      transports: {
+        direct: createDirectTransport({
+          api: apiFor(session.homeserverUrl),
+          initialTimelineLimit: this.config.initialHistory,
+          network: this.network,
+        }),
+        sse: createSseTransport({
+          broker: this.broker,
+          deviceKey,
+          api: apiFor(this.broker.proxyBaseUrl()),
+          network: this.network,
+          ...(fetch ? { fetch } : {}),
+        }),
+      },
+      onSync: (response) => {
+        const before = this.store.getState();
+        this.store.setState(applySync(before, response, this.timelineOptions()), true);
+        this.afterSync(before);
+        resolveFirst();
+      },
+      onStatus: (status, error) => {
+        this.setConnection(status, error);
+        if (status === 'live' || status === 'fallback') this.outbox?.retryNow();
+        if (status === 'error') {
+          rejectFirst(error);
+          // Stopped for good (e.g. the host session ended): a later connect() starts afresh.
+          this.connecting = undefined;
+          void this.stopServices();
+        }
+      },
+    });
+    this.transports = transports;
+    await this.startOutbox(session.userId);
     this.cleanups.push(
       this.network.subscribe((online) => {
         if (online) this.outbox?.retryNow();
       }),
     );
+    await transports.start();
     await firstSync;
   }
 
-  private async startOutbox(userId: string, transport: Transport): Promise<void> {
+  private async startOutbox(userId: string): Promise<void> {
     const outbox = new Outbox({
       userId,
       storage: this.config.outboxStorage,
+      // Whichever transport is current at each attempt: a switch mid-send just retries there.
       send: async (entry, signal) => {
+        const transport = this.requireTransport();
         const response =
           entry.kind === 'redaction'
             ? await transport.redact(entry.roomId, entry.redacts ?? '', entry.txnId, reasonOf(entry), signal)
@@ -652,7 +673,7 @@ export class ChatClient {
       const connection = {
         ...state.connection,
         status,
-        transport: this.transport?.kind ?? state.connection.transport,
+        transport: this.transports?.current.kind ?? state.connection.transport,
       };
       if (error && (status === 'error' || status === 'reconnecting' || status === 'offline')) {
         connection.error = { code: error.code, message: error.message };
@@ -671,8 +692,8 @@ export class ChatClient {
     this.reads.dispose();
     this.typing.clear();
     this.media.clear();
-    this.transport?.dispose();
-    this.transport = undefined;
+    this.transports?.stop();
+    this.transports = undefined;
     this.sessions?.stop();
     this.sessions = undefined;
     const outbox = this.outbox;
@@ -681,8 +702,8 @@ export class ChatClient {
   }
 
   private requireTransport(): Transport {
-    if (!this.transport) throw new ChatSdkError('CHAT_NOT_CONNECTED', 'Call connect() first');
-    return this.transport;
+    if (!this.transports) throw new ChatSdkError('CHAT_NOT_CONNECTED', 'Call connect() first');
+    return this.transports.current;
   }
 
   private requireOutbox(): Outbox {

@@ -29,6 +29,13 @@ export interface ChatClientOptions {
   network?: NetworkSignals;
   /** How long `openRoom` waits for a room to arrive through sync. Default 20 s. */
   roomWaitMs?: number;
+  /**
+   * `auto` (default): sync with the homeserver directly, and through the broker's SSE stream
+   * when this network blocks it (switching back when it answers again); `direct` or `sse` to force.
+   */
+  transport?: 'auto' | 'direct' | 'sse';
+  /** How often SSE mode checks whether the homeserver is reachable again. Default 60 s. */
+  probeIntervalMs?: number;
 }
 
 /**
@@ -55,6 +62,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   if (options.deviceKey !== undefined && !/^[A-Za-z0-9_-]{8,64}$/.test(options.deviceKey)) {
     throw fail('deviceKey must be 8 to 64 of [A-Za-z0-9_-]');
   }
+  if (options.transport !== undefined && !['auto', 'direct', 'sse'].includes(options.transport)) {
+    throw fail('transport must be auto, direct or sse');
+  }
   const initialHistory = options.initialHistory ?? 30;
   if (!Number.isInteger(initialHistory) || initialHistory < 1 || initialHistory > 500) {
     throw fail('initialHistory must be an integer from 1 to 500');
@@ -69,6 +79,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     initialHistory,
     network: options.network,
     roomWaitMs: options.roomWaitMs ?? 20_000,
+    transport: options.transport ?? 'auto',
+    probeIntervalMs: options.probeIntervalMs ?? 60_000,
   });
 }
 

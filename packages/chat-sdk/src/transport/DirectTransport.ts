@@ -1,7 +1,7 @@
 import type { HomeserverApi } from '../matrix/HomeserverApi.js';
 import type { NetworkSignals } from '../sync/networkSignals.js';
 import { SyncLoop } from '../sync/SyncLoop.js';
-import type { Transport, TransportSink } from './Transport.js';
+import { requestsOf, type Transport, type TransportSink } from './Transport.js';
 
 export interface DirectTransportOptions {
   api: HomeserverApi;
@@ -32,26 +32,10 @@ export function createDirectTransport(options: DirectTransportOptions): Transpor
     },
     stop: () => loop?.stop(),
     retryNow: () => loop?.retryNow(),
-    position: () => loop?.position,
     dispose() {
       loop?.stop();
       api.abortAll();
     },
-    sendEvent: (...args) => api.sendEvent(...args),
-    redact: (...args) => api.redact(...args),
-    messages: (...args) => api.messages(...args),
-    event: (...args) => api.event(...args),
-    joinRoom: (...args) => api.joinRoom(...args),
-    members: (...args) => api.members(...args),
-    typing: (...args) => api.typing(...args),
-    receipt: (...args) => api.receipt(...args),
-    readMarkers: (...args) => api.readMarkers(...args),
-    pushRule: (...args) => api.pushRule(...args),
-    pushRules: (...args) => api.pushRules(...args),
-    search: (...args) => api.search(...args),
-    profile: (...args) => api.profile(...args),
-    upload: (...args) => api.upload(...args),
-    media: (...args) => api.media(...args),
-    urlPreview: (...args) => api.urlPreview(...args),
+    ...requestsOf(api),
   };
 }

@@ -38,13 +38,33 @@ export type TransportRequests = Pick<
  */
 export interface Transport extends TransportRequests {
   readonly kind: 'direct' | 'sse';
-  /** Starts delivering sync responses, resuming after `since` when given. */
+  /** Starts delivering sync responses, from the Matrix sync position `since` when given. */
   start(sink: TransportSink, since?: string): void;
   stop(): void;
   /** Skip a backoff wait (the network came back). */
   retryNow(): void;
-  /** The position to resume from, for a switch to the other transport. */
-  position(): string | undefined;
   /** Stops everything for good (close). */
   dispose(): void;
+}
+
+/** The requests of a transport, made with one `HomeserverApi` (the homeserver's, or the broker's relay). */
+export function requestsOf(api: HomeserverApi): TransportRequests {
+  return {
+    sendEvent: (...args) => api.sendEvent(...args),
+    redact: (...args) => api.redact(...args),
+    messages: (...args) => api.messages(...args),
+    event: (...args) => api.event(...args),
+    joinRoom: (...args) => api.joinRoom(...args),
+    members: (...args) => api.members(...args),
+    typing: (...args) => api.typing(...args),
+    receipt: (...args) => api.receipt(...args),
+    readMarkers: (...args) => api.readMarkers(...args),
+    pushRule: (...args) => api.pushRule(...args),
+    pushRules: (...args) => api.pushRules(...args),
+    search: (...args) => api.search(...args),
+    profile: (...args) => api.profile(...args),
+    upload: (...args) => api.upload(...args),
+    media: (...args) => api.media(...args),
+    urlPreview: (...args) => api.urlPreview(...args),
+  };
 }

@@ -62,7 +62,7 @@ describe("the broker's SSE stream, read by the SDK (real Synapse and broker)", (
     await eventually(() => expect(bob.store.getState().connection.queued).toBe(0));
 
     const second = new SseSyncStream({ broker, deviceKey, sink });
-    second.start(resumeFrom);
+    second.start({ lastEventId: resumeFrom as string });
     await eventually(() =>
       expect(
         batches.flatMap((b) => b.rooms?.join?.[roomId]?.timeline?.events ?? []).map((e) => e.content.body),

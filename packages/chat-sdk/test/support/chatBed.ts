@@ -116,6 +116,8 @@ export async function startChatBed(
         getHostToken: () => (token ??= hostToken(user)),
         storage: new MemoryOutboxStorage(),
         deviceKey: `test${randomBytes(8).toString('hex')}`,
+        // Cutting the proxy means "the network is down" unless a test asks for the SSE fallback.
+        transport: 'direct',
         ...overrides,
         ...(network.direct ? { fetch: direct } : {}),
       });

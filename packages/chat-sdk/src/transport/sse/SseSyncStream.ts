@@ -25,6 +25,8 @@ export class SseSyncStream {
   private running = false;
   private controller: AbortController | undefined;
   private lastEventId: string | undefined;
+  /** A Matrix sync position to start from, used until the stream has given an event id. */
+  private since: string | undefined;
   private wake: (() => void) | undefined;
   private retryMs = 0;
   private readonly backoff: Backoff;
@@ -41,10 +43,15 @@ export class SseSyncStream {
     return this.lastEventId;
   }
 
-  start(lastEventId?: string): void {
+  /**
+   * Starts reading: after `lastEventId` (a cursor this stream gave), or at `since` (a Matrix
+   * `next_batch`, e.g. where direct sync stopped), or from nothing (an initial sync).
+   */
+  start(from: { lastEventId?: string; since?: string } = {}): void {
     if (this.running) return;
     this.running = true;
-    this.lastEventId = lastEventId;
+    this.lastEventId = from.lastEventId;
+    this.since = from.since;
     this.unsubscribe = this.network.subscribe((online) => {
       if (online) this.wake?.();
       else this.controller?.abort();
@@ -66,7 +73,7 @@ export class SseSyncStream {
   private async run(): Promise<void> {
     let failures = 0;
     const { sink } = this.options;
-    sink.onStatus(this.lastEventId ? 'reconnecting' : 'connecting');
+    sink.onStatus(this.lastEventId || this.since ? 'reconnecting' : 'connecting');
     while (this.running) {
       const assembler = new SyncAssembler();
       try {
@@ -152,6 +159,7 @@ export class SseSyncStream {
       // too slow to keep up is disconnected instead, and must not resume where it lagged.
       assembler.reset();
       if ((json as { reason?: unknown }).reason === 'slow consumer') this.lastEventId = undefined;
+      this.since = undefined;
       return;
     }
     if (event === CLOSED_EVENT) {
@@ -162,6 +170,7 @@ export class SseSyncStream {
     }
     const batch = assembler.push(event, json);
     if (!batch) return;
+    this.since = batch.response.next_batch;
     try {
       sink.onSync(batch.response, batch.initial);
     } catch (error) {

@@ -1,0 +1,124 @@
+import type { ChatSdkError } from '../ChatSdkError.js';
+import type { ConnectionStatus } from '../store/ChatState.js';
+import type { SyncResponse } from '../sync/SyncResponse.js';
+import type { Transport } from '../transport/Transport.js';
+
+export type TransportMode = 'auto' | 'direct' | 'sse';
+
+export interface TransportSwitchOptions {
+  mode: TransportMode;
+  transports: { direct: Transport; sse: Transport };
+  /** Whether the homeserver answers this browser right now. */
+  probe: () => Promise<boolean>;
+  /** How often SSE mode checks whether the homeserver is back (auto mode). */
+  probeIntervalMs: number;
+  /** Failed direct syncs in a row before checking whether to fall back. Default 2. */
+  failuresBeforeFallback?: number;
+  onSync(response: SyncResponse, initial: boolean): void;
+  onStatus(status: ConnectionStatus, error?: ChatSdkError): void;
+  onHandlerError?(error: unknown): void;
+}
+
+/**
+ * Chooses the transport, in one place: `direct` or `sse` when forced; otherwise direct while the
+ * homeserver answers, SSE when it does not (checked at start and after failed syncs), and back to
+ * direct when a periodic probe finds it again. A switch resumes at the last sync position applied,
+ * so the store sees neither a gap nor a repeat, and requests (the outbox's among them) simply go
+ * through whichever transport is current.
+ */
+export class TransportSwitch {
+  private active: Transport;
+  private position: string | undefined;
+  private failures = 0;
+  private probing = false;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: TransportSwitchOptions) {
+    this.active = options.transports[options.mode === 'sse' ? 'sse' : 'direct'];
+  }
+
+  get current(): Transport {
+    return this.active;
+  }
+
+  async start(): Promise<void> {
+    if (this.options.mode === 'auto' && !(await this.reachable())) this.active = this.options.transports.sse;
+    if (this.stopped) return;
+    this.run(this.active);
+  }
+
+  /** Tries again now (the network came back, or the page became visible). */
+  retryNow(): void {
+    this.active.retryNow();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearInterval(this.timer);
+    this.options.transports.direct.dispose();
+    this.options.transports.sse.dispose();
+  }
+
+  private run(transport: Transport): void {
+    this.active = transport;
+    this.failures = 0;
+    clearInterval(this.timer);
+    if (transport.kind === 'sse' && this.options.mode === 'auto') {
+      this.timer = setInterval(() => void this.tryDirect(), this.options.probeIntervalMs);
+      (this.timer as { unref?: () => void }).unref?.();
+    }
+    transport.start(
+      {
+        onSync: (response, initial) => {
+          if (this.active !== transport) return;
+          this.options.onSync(response, initial);
+          this.position = response.next_batch;
+        },
+        onStatus: (status, error) => {
+          if (this.active !== transport) return;
+          if (status === 'live') this.failures = 0;
+          this.options.onStatus(status === 'live' && transport.kind === 'sse' ? 'fallback' : status, error);
+          if (
+            transport.kind === 'direct' &&
+            status === 'reconnecting' &&
+            error?.code === 'CHAT_HOMESERVER_UNREACHABLE'
+          ) {
+            this.failures++;
+            if (this.failures >= (this.options.failuresBeforeFallback ?? 2)) void this.tryFallback();
+          }
+        },
+        ...(this.options.onHandlerError ? { onHandlerError: this.options.onHandlerError } : {}),
+      },
+      this.position,
+    );
+  }
+
+  private async tryFallback(): Promise<void> {
+    if (this.options.mode !== 'auto' || this.active.kind === 'sse' || (await this.reachable())) return;
+    this.switchTo(this.options.transports.sse);
+  }
+
+  private async tryDirect(): Promise<void> {
+    if (this.active.kind === 'direct' || !(await this.reachable())) return;
+    this.switchTo(this.options.transports.direct);
+  }
+
+  private switchTo(next: Transport): void {
+    if (this.stopped || this.active === next) return;
+    this.active.stop();
+    this.run(next);
+  }
+
+  private async reachable(): Promise<boolean> {
+    if (this.probing) return this.active.kind === 'direct';
+    this.probing = true;
+    try {
+      return await this.options.probe();
+    } catch {
+      return false;
+    } finally {
+      this.probing = false;
+    }
+  }
+}
