@@ -17,6 +17,7 @@ import { healthRoutes } from './routes/healthRoutes.js';
 import { hostEventRoutes } from './routes/hostEventRoutes.js';
 import { membershipRoutes } from './routes/membershipRoutes.js';
 import { opsRoutes } from './routes/opsRoutes.js';
+import { proxyRoutes } from './routes/proxyRoutes.js';
 import { roomRoutes } from './routes/roomRoutes.js';
 import { sessionRoutes } from './routes/sessionRoutes.js';
 import { sseRoutes } from './routes/sseRoutes.js';
@@ -84,7 +85,15 @@ export function buildApp(config: BrokerConfig, options: BuildAppOptions = {}): F
   app.register(helmet, {
     contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
   });
-  app.register(cors, { origin: config.corsOrigins, credentials: true, maxAge: 600 });
+  app.register(cors, {
+    origin: config.corsOrigins,
+    credentials: true,
+    maxAge: 600,
+    // The default (GET, HEAD, POST) fails the preflight of the proxy's PUTs and DELETEs.
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'],
+    // Cross-origin scripts read only safelisted headers unless told; the proxy relays these two.
+    exposedHeaders: ['retry-after', 'content-disposition'],
+  });
   app.register(cookie);
   app.register(underPressure, {
     // 0 turns shedding off (test suites that share a small machine with Synapse and other suites).
@@ -107,7 +116,9 @@ export function buildApp(config: BrokerConfig, options: BuildAppOptions = {}): F
         ? `user:${request.hostIdentity.hostUserId}`
         : request.sseGrant
           ? `matrix:${request.sseGrant.userId}`
-          : `ip:${request.ip}`,
+          : request.proxyCaller
+            ? `matrix-token:${request.proxyCaller}`
+            : `ip:${request.ip}`,
     // A Redis hiccup must not take sign-in down with it: limits fail open, revocation fails closed.
     skipOnError: true,
     ...(services.store instanceof RedisStore ? { redis: services.store.redis, nameSpace: 'ratelimit:' } : {}),
@@ -121,6 +132,11 @@ export function buildApp(config: BrokerConfig, options: BuildAppOptions = {}): F
         securitySchemes: {
           hostSession: { type: 'http', scheme: 'bearer', description: "The host app's session JWT" },
           ops: { type: 'http', scheme: 'bearer', description: 'The ops credential' },
+          matrixToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description: "The user's own Matrix access token (from POST /v1/session)",
+          },
           sseCookie: {
             type: 'apiKey',
             in: 'cookie',
@@ -156,6 +172,11 @@ export function buildApp(config: BrokerConfig, options: BuildAppOptions = {}): F
   app.register(sessionRoutes, { services, cookieName: config.hostTokenCookie });
   app.register(roomRoutes, { services, cookieName: config.hostTokenCookie });
   app.register(sseRoutes, { services, cookieName: config.hostTokenCookie, corsOrigins: config.corsOrigins });
+  app.register(proxyRoutes, {
+    services,
+    metrics,
+    limits: { ...config.proxy, bodyLimitBytes: config.bodyLimitBytes },
+  });
   if (services.devIssuer)
     app.register(devRoutes, { issuer: services.devIssuer, users: config.devIdentity.users });
   app.register(opsRoutes, { services, prefix: '/v1/ops' });

@@ -9,6 +9,7 @@ import {
 import { Memberships, WebhookVerifier } from './membership/index.js';
 import type { Metrics } from './metrics.js';
 import { Provisioner } from './provisioning/Provisioner.js';
+import { MatrixProxy } from './proxy/index.js';
 import { AliasPattern, DirectRooms, EntityRooms, EventNotices } from './rooms/index.js';
 import { AdminLoginMinter } from './session/AdminLoginMinter.js';
 import { AppserviceMinter } from './session/AppserviceMinter.js';
@@ -62,6 +63,8 @@ export interface Services {
   sseSessions: SseSessions;
   /** This instance's sync loops and open event streams. */
   sse: SseHub;
+  /** Relays the SSE fallback's allowlisted client-server requests to Synapse. */
+  proxy: MatrixProxy;
   secrets: {
     admin: SecretHolder;
     appservice: SecretHolder;
@@ -182,6 +185,7 @@ export function createServices(
       resynced: (reason) => metrics.sseResyncs.inc({ reason }),
     },
   });
+  const proxy = new MatrixProxy({ homeserverUrl: config.matrix.homeserverUrl });
   // 0 disables the sweep (several brokers may share one store: one sweeper is enough).
   let sweeping = false;
   const sweeper =
@@ -213,12 +217,13 @@ export function createServices(
     webhook,
     sseSessions,
     sse,
+    proxy,
     secrets,
     async close() {
       clearInterval(sweeper);
       sse.close();
       verifier.close();
-      await synapse.close();
+      await Promise.all([synapse.close(), proxy.close()]);
       if (!overrides.store) await store.close();
     },
   };

@@ -27,6 +27,8 @@ export const errorTable = {
   OM_SSE_AUTH_INVALID: [401, 'The event stream session or ticket is unknown, expired, used or revoked'],
   OM_SSE_CSRF: [403, 'The request failed the cross-site request check'],
   OM_SSE_TOO_MANY_STREAMS: [429, 'Too many open event streams for this user'],
+  OM_PROXY_NOT_ALLOWED: [404, 'The broker does not relay this request to the homeserver'],
+  OM_PROXY_AUTH_MISSING: [401, 'No Matrix access token (Authorization: Bearer)'],
 
   OM_OPS_UNAUTHORIZED: [401, 'Invalid ops credential'],
   OM_WEBHOOK_SIGNATURE: [401, 'The request signature is missing or invalid'],

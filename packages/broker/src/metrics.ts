@@ -68,6 +68,12 @@ export function createMetrics() {
       labelNames: ['reason'] as const,
       registers: [registry],
     }),
+    proxyRequests: new Counter({
+      name: 'openmeet_broker_proxy_requests_total',
+      help: 'Requests relayed to Synapse by the SSE fallback proxy, by allowlisted route pattern and status',
+      labelNames: ['route', 'status'] as const,
+      registers: [registry],
+    }),
   };
 }
 

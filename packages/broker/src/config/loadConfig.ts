@@ -69,6 +69,15 @@ export interface BrokerConfig {
     /** How long a stored sync batch stays resumable. */
     batchTtlMs: number;
   };
+  /** The SSE fallback's request proxy (`/api/matrix/proxy/*`). */
+  proxy: {
+    /** Media uploads beyond this are refused with 413. */
+    uploadMaxBytes: number;
+    /** Without progress for this long a relayed request fails with 503. */
+    timeoutMs: number;
+    /** The same for uploads and downloads. */
+    mediaTimeoutMs: number;
+  };
 }
 
 /** A secret given inline or as a file; files are re-read on reload (ops rotate them in place). */
@@ -174,6 +183,9 @@ const schema = z.object({
   BROKER_SSE_MAX_BUFFER_BYTES: z.coerce.number().int().min(16_384).max(67_108_864).default(1_048_576),
   BROKER_SSE_SESSION_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
   BROKER_SSE_BATCH_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+  BROKER_PROXY_UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).max(2_147_483_648).default(52_428_800),
+  BROKER_PROXY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
+  BROKER_PROXY_MEDIA_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   BROKER_TOKEN_MODE: z.enum(['appservice', 'admin-login']).default('appservice'),
   BROKER_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
   BROKER_DEVICE_MAX_IDLE_DAYS: z.coerce.number().min(0.001).default(30),
@@ -440,6 +452,11 @@ export function loadConfig(rawEnv: Record<string, string | undefined> = process.
       maxBufferedBytes: env.BROKER_SSE_MAX_BUFFER_BYTES,
       sessionTtlMs: env.BROKER_SSE_SESSION_SECONDS * 1000,
       batchTtlMs: env.BROKER_SSE_BATCH_TTL_SECONDS * 1000,
+    },
+    proxy: {
+      uploadMaxBytes: env.BROKER_PROXY_UPLOAD_MAX_BYTES,
+      timeoutMs: env.BROKER_PROXY_TIMEOUT_SECONDS * 1000,
+      mediaTimeoutMs: env.BROKER_PROXY_MEDIA_TIMEOUT_SECONDS * 1000,
     },
   };
 }

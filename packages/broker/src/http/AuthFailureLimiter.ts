@@ -27,11 +27,14 @@ export class AuthFailureLimiter {
     try {
       return await attempt();
     } catch (err) {
-      if (err instanceof BrokerError && err.statusCode === 401) {
-        await this.store.increment(key(ip), WINDOW_MS).catch(() => {});
-      }
+      if (err instanceof BrokerError && err.statusCode === 401) await this.record(ip);
       throw err;
     }
+  }
+
+  /** Counts a failure that was not thrown (a token the homeserver refused, say). */
+  async record(ip: string): Promise<void> {
+    await this.store.increment(key(ip), WINDOW_MS).catch(() => {});
   }
 }
 

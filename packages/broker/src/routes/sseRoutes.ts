@@ -128,7 +128,7 @@ export async function sseRoutes(
     },
   );
 
-  app.get<{ Querystring: { ticket?: string; lastEventId?: string } }>(
+  app.get<{ Querystring: { ticket?: string; lastEventId?: string; since?: string } }>(
     '/api/matrix/events',
     {
       onRequest: sseAuth({ sessions, limiter: services.authFailures, allowTicket: true }),
@@ -148,6 +148,13 @@ export async function sseRoutes(
               type: 'string',
               maxLength: 4096,
               description: 'resume after this event id (the Last-Event-ID header wins)',
+            },
+            since: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 1024,
+              description:
+                'without a Last-Event-ID: start after this Matrix sync position (a next_batch from /sync)',
             },
           },
         },
@@ -170,7 +177,11 @@ export async function sseRoutes(
       const loop = sse.loopFor(grant);
       let start: StreamStart;
       try {
-        start = await startOf(loop, grant, lastEventIdOf(request), services);
+        const lastEventId = lastEventIdOf(request);
+        start =
+          lastEventId === undefined && request.query.since !== undefined
+            ? { since: request.query.since }
+            : await startOf(loop, grant, lastEventId, services);
       } catch (err) {
         sse.discardIfUnused(loop);
         throw err;

@@ -78,21 +78,30 @@ export class SseStream {
         if (start.resync !== undefined) this.#resyncMarker(start.resync);
       }
       let failures = 0;
+      let delivered = false;
       while (!this.closed) {
         if (!batch) {
           try {
             batch = await this.#until(userSync.batchAfter(since as string));
           } catch (err) {
-            if (!isBrokerError(err) || err.statusCode < 500 || failures >= MAX_RETRIES) throw err;
-            // A homeserver or store hiccup: wait (heartbeats go on) rather than drop the client.
-            await this.#until(sleep(Math.min(10_000, 500 * 2 ** failures++), undefined, { ref: false }));
-            continue;
+            if (!delivered && isBrokerError(err, 'OM_SYNAPSE_ERROR')) {
+              // The homeserver refuses the position the stream was asked to start at (a sync token
+              // from the client, say): start afresh, as after an unknown cursor.
+              this.#resyncMarker('unknown cursor');
+              batch = await this.#until(userSync.initial());
+            } else {
+              if (!isBrokerError(err) || err.statusCode < 500 || failures >= MAX_RETRIES) throw err;
+              // A homeserver or store hiccup: wait (heartbeats go on) rather than drop the client.
+              await this.#until(sleep(Math.min(10_000, 500 * 2 ** failures++), undefined, { ref: false }));
+              continue;
+            }
           }
           if (!batch) break;
           failures = 0;
         }
         const frames = userSync.frames(batch).slice(from);
         if (!this.#sendAll(frames)) break;
+        delivered = true;
         this.#options.onSent?.(frames.length);
         since = batch.next;
         batch = undefined;
