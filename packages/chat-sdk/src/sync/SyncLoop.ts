@@ -80,6 +80,8 @@ export class SyncLoop {
 
   private async run(): Promise<void> {
     let failures = 0;
+    // The first request of a loop (resumed or not) returns at once, so the client knows it is live.
+    let caughtUp = false;
     this.options.onStatus(this.since ? 'reconnecting' : 'connecting');
     while (this.running) {
       if (!this.network.isOnline()) {
@@ -94,7 +96,7 @@ export class SyncLoop {
         const response = await this.options.api.sync(
           {
             ...(this.since ? { since: this.since } : {}),
-            timeout: initial || failures > 0 ? 0 : (this.options.pollTimeoutMs ?? 30_000),
+            timeout: !caughtUp || failures > 0 ? 0 : (this.options.pollTimeoutMs ?? 30_000),
             filter: JSON.stringify(this.filter()),
           },
           this.controller.signal,
@@ -107,6 +109,7 @@ export class SyncLoop {
           this.options.onHandlerError?.(handlerError);
         }
         this.since = response.next_batch;
+        caughtUp = true;
         failures = 0;
         this.options.onStatus('live');
       } catch (error) {

@@ -119,15 +119,18 @@ describe('SyncLoop', () => {
     ]);
   });
 
-  it('resumes from a given position without an initial sync', async () => {
+  it('resumes from a given position without an initial sync: a quick catch-up, then long polls', async () => {
     const { api, loop, onSync, statuses } = setup({ since: 's9' });
     loop.start();
     await flush();
     expect(statuses[0]).toEqual(['reconnecting', undefined]);
-    expect(api.last.params).toMatchObject({ since: 's9', timeout: 25_000 });
+    // Answers at once, so a resumed client (a transport switch) knows it is live without waiting.
+    expect(api.last.params).toMatchObject({ since: 's9', timeout: 0 });
     api.last.resolve({ next_batch: 's10' });
     await flush();
     expect(onSync).toHaveBeenCalledWith({ next_batch: 's10' }, false);
+    expect(statuses.at(-1)).toEqual(['live', undefined]);
+    expect(api.last.params).toMatchObject({ since: 's10', timeout: 25_000 });
   });
 
   it('after a failure resumes from the same position, with growing backoff reset by a success', async () => {
