@@ -2,6 +2,7 @@ import { type ChatSdkError, isChatSdkError } from '../ChatSdkError.js';
 import type { HomeserverApi } from '../matrix/HomeserverApi.js';
 import { type Backoff, jitteredBackoff } from './backoff.js';
 import { browserNetworkSignals, type NetworkSignals } from './networkSignals.js';
+import { Pause } from './Pause.js';
 import type { SyncResponse } from './SyncResponse.js';
 
 export type SyncStatus = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'error';
@@ -33,7 +34,7 @@ export class SyncLoop {
   private since: string | undefined;
   private running = false;
   private controller: AbortController | undefined;
-  private wake: (() => void) | undefined;
+  private readonly pause = new Pause();
   private readonly backoff: Backoff;
   private readonly network: NetworkSignals;
   private unsubscribe: (() => void) | undefined;
@@ -70,12 +71,12 @@ export class SyncLoop {
     this.running = false;
     this.unsubscribe?.();
     this.controller?.abort();
-    this.wake?.();
+    this.pause.wake();
   }
 
   /** Skips the current backoff wait (the network is back, or the caller knows better). */
   retryNow(): void {
-    this.wake?.();
+    this.pause.wake();
   }
 
   private async run(): Promise<void> {
@@ -86,7 +87,7 @@ export class SyncLoop {
     while (this.running) {
       if (!this.network.isOnline()) {
         this.options.onStatus('offline');
-        await this.sleep(60_000);
+        await this.pause.sleep(60_000);
         continue;
       }
       this.droppedOffline = false;
@@ -127,7 +128,7 @@ export class SyncLoop {
           continue;
         }
         this.options.onStatus(this.network.isOnline() ? 'reconnecting' : 'offline', failure);
-        await this.sleep(failure.retryAfterMs ?? this.backoff(failures++));
+        await this.pause.sleep(failure.retryAfterMs ?? this.backoff(failures++));
       }
     }
   }
@@ -141,19 +142,5 @@ export class SyncLoop {
       },
       presence: { types: [] },
     };
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = () => {
-        this.wake = undefined;
-        done();
-      };
-    });
   }
 }

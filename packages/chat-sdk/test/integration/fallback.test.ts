@@ -1,20 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatClient } from '../../src/index.js';
+import { bodiesOnServer } from '../support/bodiesOnServer.js';
 import { type ChatBed, startChatBed } from '../support/chatBed.js';
 import { eventually, messages } from '../support/eventually.js';
-
-/** What Synapse holds: the bodies in the room, oldest first. */
-async function bodiesOnServer(bed: ChatBed, roomId: string): Promise<string[]> {
-  const response = await fetch(
-    `${bed.testbed.homeserverUrl}/_synapse/admin/v1/rooms/${encodeURIComponent(roomId)}/messages?dir=b&limit=500`,
-    { headers: { authorization: `Bearer ${bed.testbed.adminToken}` } },
-  );
-  const body = (await response.json()) as { chunk: Array<{ type: string; content: { body?: string } }> };
-  return body.chunk
-    .filter((event) => event.type === 'm.room.message')
-    .map((event) => event.content.body ?? '')
-    .reverse();
-}
 
 describe('automatic fallback to SSE and back (real Synapse and broker)', () => {
   let bed: ChatBed;

@@ -2,21 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IndexedDbOutboxStorage } from '../../src/index.js';
+import { bodiesOnServer } from '../support/bodiesOnServer.js';
 import { type ChatBed, startChatBed } from '../support/chatBed.js';
 import { eventually, messages } from '../support/eventually.js';
-
-/** What Synapse holds: the bodies in the room, oldest first, as the admin sees them. */
-async function bodiesOnServer(bed: ChatBed, roomId: string): Promise<string[]> {
-  const response = await fetch(
-    `${bed.testbed.homeserverUrl}/_synapse/admin/v1/rooms/${encodeURIComponent(roomId)}/messages?dir=b&limit=500`,
-    { headers: { authorization: `Bearer ${bed.testbed.adminToken}` } },
-  );
-  const body = (await response.json()) as { chunk: Array<{ type: string; content: { body?: string } }> };
-  return body.chunk
-    .filter((event) => event.type === 'm.room.message')
-    .map((event) => event.content.body ?? '')
-    .reverse();
-}
 
 describe('the durable outbox against a real Synapse', () => {
   let bed: ChatBed;

@@ -2,6 +2,7 @@ import type { BrokerApi } from '../../broker/BrokerApi.js';
 import { ChatSdkError, isChatSdkError } from '../../ChatSdkError.js';
 import { type Backoff, jitteredBackoff } from '../../sync/backoff.js';
 import { browserNetworkSignals, type NetworkSignals } from '../../sync/networkSignals.js';
+import { Pause } from '../../sync/Pause.js';
 import type { TransportSink } from '../Transport.js';
 import { SseParser } from './SseParser.js';
 import { CLOSED_EVENT, RESYNC_EVENT, SyncAssembler } from './SyncAssembler.js';
@@ -27,7 +28,7 @@ export class SseSyncStream {
   private lastEventId: string | undefined;
   /** A Matrix sync position to start from, used until the stream has given an event id. */
   private since: string | undefined;
-  private wake: (() => void) | undefined;
+  private readonly pause = new Pause();
   private retryMs = 0;
   private readonly backoff: Backoff;
   private readonly network: NetworkSignals;
@@ -53,7 +54,7 @@ export class SseSyncStream {
     this.lastEventId = from.lastEventId;
     this.since = from.since;
     this.unsubscribe = this.network.subscribe((online) => {
-      if (online) this.wake?.();
+      if (online) this.pause.wake();
       else this.controller?.abort();
     });
     void this.run();
@@ -63,11 +64,11 @@ export class SseSyncStream {
     this.running = false;
     this.unsubscribe?.();
     this.controller?.abort();
-    this.wake?.();
+    this.pause.wake();
   }
 
   retryNow(): void {
-    this.wake?.();
+    this.pause.wake();
   }
 
   private async run(): Promise<void> {
@@ -141,7 +142,7 @@ export class SseSyncStream {
           return;
         }
         sink.onStatus(this.network.isOnline() ? 'reconnecting' : 'offline', failure);
-        await this.sleep(Math.max(this.retryMs, failure.retryAfterMs ?? this.backoff(failures++)));
+        await this.pause.sleep(Math.max(this.retryMs, failure.retryAfterMs ?? this.backoff(failures++)));
       }
     }
   }
@@ -177,19 +178,5 @@ export class SseSyncStream {
       sink.onHandlerError?.(error);
     }
     sink.onStatus('live');
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = () => {
-        this.wake = undefined;
-        done();
-      };
-    });
   }
 }
