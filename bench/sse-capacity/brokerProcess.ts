@@ -1,0 +1,19 @@
+import { buildApp, loadConfig } from '@openmeet/broker';
+import { serve } from './ipc.js';
+import { settledMemory } from './memory.js';
+
+/**
+ * Child process: the broker under test, configured from its environment like `openmeet-broker
+ * serve`, alone in its process so its memory and CPU are its own.
+ */
+const app = buildApp(loadConfig(process.env));
+const url = await app.listen({ host: '127.0.0.1', port: 0 });
+
+serve({
+  url: async () => url,
+  memory: settledMemory,
+  close: async () => {
+    await app.close();
+  },
+});
+process.once('SIGTERM', () => void app.close().finally(() => process.exit(0)));

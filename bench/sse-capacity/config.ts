@@ -1,0 +1,24 @@
+import { positiveInt } from '../shared/positiveInt.js';
+
+export interface SseCapacityConfig {
+  /** Idle users on each side (the issue: 1,000). */
+  users: number;
+  /** Messages per second during the fan-out run. */
+  rate: number;
+  /** Seconds of sending in the fan-out run. */
+  seconds: number;
+  /** Seconds over which idle CPU is measured, everyone connected. */
+  idleSeconds: number;
+  /** Users connected (or clients started) at a time during setup. */
+  concurrency: number;
+}
+
+export function readConfig(): SseCapacityConfig {
+  return {
+    users: positiveInt('BENCH_USERS', 1000),
+    rate: positiveInt('BENCH_RATE', 50),
+    seconds: positiveInt('BENCH_SECONDS', 10),
+    idleSeconds: positiveInt('BENCH_IDLE_SECONDS', 30),
+    concurrency: positiveInt('BENCH_CONCURRENCY', 8),
+  };
+}

@@ -1,0 +1,67 @@
+import type { TargetCheck } from '../broker-tokens/report.js';
+import { table } from '../shared/table.js';
+import type { SideMeasurement } from './measureSide.js';
+
+/** The issue's targets: per-user memory of the SSE broker, alone and against the baseline. */
+export const TARGET_KB_PER_USER = 50;
+export const TARGET_RATIO = 10;
+
+const KB = 1024;
+const MB = 1024 * 1024;
+
+export const rssPerUserKb = (m: SideMeasurement) => (m.after.rss - m.before.rss) / m.users / KB;
+const heapPerUserKb = (m: SideMeasurement) => (m.after.heapUsed - m.before.heapUsed) / m.users / KB;
+const ms = (value: number | null) => (value === null ? '—' : value.toFixed(value < 10 ? 1 : 0));
+const pct = (part: number, whole: number) => `${((part / Math.max(whole, 1)) * 100).toFixed(1)} %`;
+
+export function formatSides(rows: Array<{ name: string; m: SideMeasurement }>): string {
+  return table(
+    [
+      'side',
+      'users',
+      'RSS/user KB',
+      'heap/user KB',
+      'RSS Δ MB',
+      'idle CPU',
+      'Synapse idle',
+      'p50 ms',
+      'p95 ms',
+      'p99 ms',
+      'delivered',
+      'PUT p50/p99 ms',
+      'other CPU',
+    ],
+    rows.map(({ name, m }) => [
+      name,
+      String(m.users),
+      rssPerUserKb(m).toFixed(1),
+      heapPerUserKb(m).toFixed(1),
+      ((m.after.rss - m.before.rss) / MB).toFixed(1),
+      `${m.idleCores.toFixed(3)} cores`,
+      `${m.synapseIdleCores.toFixed(2)} cores`,
+      ms(m.latency.p50),
+      ms(m.latency.p95),
+      ms(m.latency.p99),
+      pct(m.latency.deliveries, m.expectedDeliveries),
+      `${ms(m.putP50)} / ${ms(m.putP99)}`,
+      `${m.otherCores.toFixed(2)} cores`,
+    ]),
+  );
+}
+
+export function checkTargets(sse: SideMeasurement, baseline: SideMeasurement): TargetCheck[] {
+  const sseKb = rssPerUserKb(sse);
+  const ratio = rssPerUserKb(baseline) / sseKb;
+  return [
+    {
+      name: `SSE RSS per user ≤ ${TARGET_KB_PER_USER} KB`,
+      value: `${sseKb.toFixed(1)} KB`,
+      pass: sseKb <= TARGET_KB_PER_USER,
+    },
+    {
+      name: `baseline ÷ SSE per user ≥ ${TARGET_RATIO}×`,
+      value: sseKb > 0 ? `${ratio.toFixed(1)}×` : '∞',
+      pass: sseKb <= 0 || ratio >= TARGET_RATIO,
+    },
+  ];
+}
