@@ -50,6 +50,8 @@ async function main(cleanup: Cleanup): Promise<number> {
       ).failures,
   };
   const sse = await measureSide('SSE broker', sseSide, { synapse, roomId, config });
+  // Printed now as well: at large N the baseline may not get all its clients synced at all.
+  progress(`SSE broker measured:\n${formatSides([{ name: 'SSE broker (1 process)', m: sse }])}`);
   const dropped = await load.call<number>('dropped');
   const retries = await load.call<number>('retries');
   // Stop the broker's sync loops before the baseline starts its own.
