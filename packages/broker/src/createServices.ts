@@ -15,7 +15,7 @@ import { AdminLoginMinter } from './session/AdminLoginMinter.js';
 import { AppserviceMinter } from './session/AppserviceMinter.js';
 import { SessionIssuer } from './session/SessionIssuer.js';
 import { TokenCipher } from './session/TokenCipher.js';
-import { SseCursor, SseHub, SseSessions, SyncBatches } from './sse/index.js';
+import { SseCursor, SseHub, SseSessions, StreamLeases, SyncBatches } from './sse/index.js';
 import { createStore, type Store } from './store/index.js';
 import { SynapseClient } from './synapse/SynapseClient.js';
 
@@ -140,6 +140,7 @@ export function createServices(
     }),
     userIdFor,
     roleLevels: config.rooms.roleLevels,
+    serviceDisplayName: config.rooms.serviceDisplayName,
   });
   const dms = new DirectRooms({ synapse, store, userIdFor });
   const notices = new EventNotices({ synapse, store, rooms });
@@ -157,6 +158,7 @@ export function createServices(
         toleranceSeconds: config.webhook.toleranceSeconds,
       })
     : undefined;
+  const sseSessions = new SseSessions({ store, sessionTtlMs: config.sse.sessionTtlMs });
   const sessions = new SessionIssuer({
     synapse,
     minter,
@@ -166,15 +168,16 @@ export function createServices(
     maxDevicesPerUser: config.sessions.maxDevicesPerUser,
     minRemainingMs: config.sessions.minRemainingMs,
     onMint: (path) => metrics.tokenMints.inc({ path }),
+    onDeviceRevoked: (userId, deviceKey) => sseSessions.revokeDevice(userId, deviceKey),
   });
-  const sseSessions = new SseSessions({ store, sessionTtlMs: config.sse.sessionTtlMs });
   const sse = new SseHub({
     synapse,
     sessions: sseSessions,
-    batches: new SyncBatches(store, config.sse.batchTtlMs),
+    batches: new SyncBatches(store, config.sse.batchTtlMs, config.sse.initialBatchTtlMs),
     cursor: new SseCursor(config.sse.secret),
     idleMs: config.sse.idleMs,
     maxStreamsPerUser: config.sse.maxStreamsPerUser,
+    leases: new StreamLeases({ store }),
     maxBufferedBytes: config.sse.maxBufferedBytes,
     metrics: {
       streams: (delta) => metrics.sseStreams.inc(delta),

@@ -47,7 +47,13 @@ export interface BrokerConfig {
   /** Host avatars are fetched with SSRF guards; private networks only when allowed. */
   avatars: { allowPrivateNetworks: boolean; maxBytes: number; timeoutMs: number; retryMs: number };
   /** Entity rooms: aliases `#<aliasPrefix>-…` (the registration's alias namespace) and role levels. */
-  rooms: { aliasPrefix: string; aliasPattern: string; roleLevels: Record<string, number> };
+  rooms: {
+    aliasPrefix: string;
+    aliasPattern: string;
+    roleLevels: Record<string, number>;
+    /** The service user's display name: who people see post notices and own rooms. */
+    serviceDisplayName: string;
+  };
   sessions: {
     /** `appservice` (device-bound, recommended) or the `admin-login` fallback. */
     tokenMode: 'appservice' | 'admin-login';
@@ -68,6 +74,8 @@ export interface BrokerConfig {
     sessionTtlMs: number;
     /** How long a stored sync batch stays resumable. */
     batchTtlMs: number;
+    /** Initial-sync batches: only a client cut off inside one resumes from it. */
+    initialBatchTtlMs: number;
   };
   /** The SSE fallback's request proxy (`/api/matrix/proxy/*`). */
   proxy: {
@@ -176,6 +184,7 @@ const schema = z.object({
     .regex(/^[a-z0-9._=-]+$/, 'lowercase letters, digits and . _ = -')
     .default('om'),
   BROKER_ROOM_ALIAS_PATTERN: z.string().default('{prefix}-{kind}-{slug}'),
+  BROKER_SERVICE_DISPLAY_NAME: z.string().trim().min(1).max(100).default('OpenMeet'),
   BROKER_ROLE_POWER_LEVELS: z.string().default('owner:100,admin:75,moderator:50,member:0'),
   BROKER_SSE_SECRET: z.string().optional(),
   BROKER_SSE_IDLE_SECONDS: z.coerce.number().int().min(1).max(604_800).default(7200),
@@ -183,6 +192,7 @@ const schema = z.object({
   BROKER_SSE_MAX_BUFFER_BYTES: z.coerce.number().int().min(16_384).max(67_108_864).default(1_048_576),
   BROKER_SSE_SESSION_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
   BROKER_SSE_BATCH_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+  BROKER_SSE_INITIAL_BATCH_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(60),
   BROKER_PROXY_UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).max(2_147_483_648).default(52_428_800),
   BROKER_PROXY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
   BROKER_PROXY_MEDIA_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
@@ -436,6 +446,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined> = process.
       aliasPrefix: env.BROKER_ROOM_ALIAS_PREFIX,
       aliasPattern: env.BROKER_ROOM_ALIAS_PATTERN,
       roleLevels: roles,
+      serviceDisplayName: env.BROKER_SERVICE_DISPLAY_NAME,
     },
     sessions: {
       tokenMode: env.BROKER_TOKEN_MODE,
@@ -452,6 +463,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined> = process.
       maxBufferedBytes: env.BROKER_SSE_MAX_BUFFER_BYTES,
       sessionTtlMs: env.BROKER_SSE_SESSION_SECONDS * 1000,
       batchTtlMs: env.BROKER_SSE_BATCH_TTL_SECONDS * 1000,
+      initialBatchTtlMs: env.BROKER_SSE_INITIAL_BATCH_TTL_SECONDS * 1000,
     },
     proxy: {
       uploadMaxBytes: env.BROKER_PROXY_UPLOAD_MAX_BYTES,

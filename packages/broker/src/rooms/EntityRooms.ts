@@ -30,6 +30,8 @@ export interface EntityRoomsOptions {
   roleLevels?: RoleLevels;
   /** How long a request waits for another broker working on the same room. Default 30 s. */
   lockWaitMs?: number;
+  /** Set as the service user's display name before it first acts (unset: left as Synapse has it). */
+  serviceDisplayName?: string;
 }
 
 export type EnsureOutcome = 'created' | 'updated' | 'unchanged';
@@ -388,13 +390,32 @@ export class EntityRooms {
     return this.roles.get('moderator') ?? 50;
   }
 
-  /** The appservice sender, asked once (the registration, not the broker's config, defines it). */
+  /**
+   * The appservice sender, asked once (the registration, not the broker's config, defines it), and
+   * named before it first acts, so rooms and notices show a name rather than a bare user id.
+   */
   serviceUserId(): Promise<string> {
-    this.serviceUser ??= this.options.synapse.appserviceSender().catch((error: unknown) => {
-      this.serviceUser = undefined;
-      throw error;
-    });
+    this.serviceUser ??= this.options.synapse
+      .appserviceSender()
+      .then(async (userId) => {
+        await this.nameServiceUser(userId);
+        return userId;
+      })
+      .catch((error: unknown) => {
+        this.serviceUser = undefined;
+        throw error;
+      });
     return this.serviceUser;
+  }
+
+  private async nameServiceUser(userId: string): Promise<void> {
+    const name = this.options.serviceDisplayName;
+    if (!name) return;
+    const { synapse } = this.options;
+    // Only when it differs: a rename rewrites the user's membership in every room it is in.
+    if ((await synapse.getUser(userId))?.displayname !== name) {
+      await synapse.putUser(userId, { displayname: name });
+    }
   }
 }
 

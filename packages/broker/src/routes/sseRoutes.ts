@@ -173,7 +173,7 @@ export async function sseRoutes(
     },
     async (request, reply) => {
       const grant = grantOf(request);
-      sse.assertCapacity(grant.userId);
+      const lease = await sse.reserve(grant.userId);
       const loop = sse.loopFor(grant);
       let start: StreamStart;
       try {
@@ -184,6 +184,7 @@ export async function sseRoutes(
             : await startOf(loop, grant, lastEventId, services);
       } catch (err) {
         sse.discardIfUnused(loop);
+        sse.release(lease);
         throw err;
       }
       // From here on the response is ours: errors can only end the stream.
@@ -193,7 +194,7 @@ export async function sseRoutes(
         if (value !== undefined) reply.raw.setHeader(name, value);
       }
       reply.raw.writeHead(200, SSE_HEADERS);
-      await sse.stream(reply.raw, grant, loop, start);
+      await sse.stream(reply.raw, grant, loop, start, lease);
     },
   );
 }

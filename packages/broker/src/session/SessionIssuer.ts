@@ -28,6 +28,11 @@ export interface SessionIssuerOptions {
   minRemainingMs: number;
   now?: () => number;
   onMint?: (path: 'cached' | 'fresh') => void;
+  /**
+   * Runs first whenever a device is revoked (ops, eviction, sweep), with the browser's device key:
+   * what else was issued for that device (SSE sessions, tickets, streams) ends with it.
+   */
+  onDeviceRevoked?: (userId: string, clientDeviceKey: string) => Promise<void>;
 }
 
 interface DeviceRecord {
@@ -176,7 +181,10 @@ export class SessionIssuer {
 
   /** Deletes the device on Synapse: every token it holds stops working at once. */
   async revokeDevice(userId: string, deviceId: string): Promise<void> {
-    const { store, cipher } = this.options;
+    const { store, cipher, onDeviceRevoked } = this.options;
+    if (onDeviceRevoked && deviceId.startsWith(BROKER_DEVICE_PREFIX)) {
+      await onDeviceRevoked(userId, deviceId.slice(BROKER_DEVICE_PREFIX.length));
+    }
     const sealed = await store.get(tokenKey(userId, deviceId));
     await store.delete(tokenKey(userId, deviceId));
     await this.minter.revokeDevice(

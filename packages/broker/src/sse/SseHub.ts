@@ -4,6 +4,7 @@ import type { SynapseClient } from '../synapse/SynapseClient.js';
 import type { SseCursor } from './SseCursor.js';
 import type { SseGrant, SseSessions } from './SseSessions.js';
 import { SseStream, type StreamStart } from './SseStream.js';
+import type { StreamLease, StreamLeases } from './StreamLeases.js';
 import type { SyncBatches } from './SyncBatches.js';
 import { type StopReason, UserSync } from './UserSync.js';
 
@@ -15,6 +16,8 @@ export interface SseHubOptions {
   /** A loop with no stream stops after this long. */
   idleMs: number;
   maxStreamsPerUser: number;
+  /** Counts streams per user across instances sharing the store; without it, per instance only. */
+  leases?: StreamLeases;
   maxBufferedBytes: number;
   heartbeatMs?: number;
   retryMs?: number;
@@ -41,6 +44,7 @@ export class SseHub {
   readonly #options: SseHubOptions;
   readonly #loops = new Map<string, UserSync>();
   readonly #streams = new Map<string, Set<SseStream>>();
+  readonly #leases = new Map<SseStream, StreamLease>();
   readonly #timer: NodeJS.Timeout;
   #checking = false;
   #closed = false;
@@ -65,12 +69,26 @@ export class SseHub {
     return this.#loops.has(userId);
   }
 
-  /** Throws OM_SSE_TOO_MANY_STREAMS when the user already has the maximum open here. */
-  assertCapacity(userId: string): void {
+  /**
+   * A slot for one more stream of the user, counted on every instance sharing the store; throws
+   * OM_SSE_TOO_MANY_STREAMS when the user already has the maximum open. Pass the result to
+   * `stream`, or to `release` when the stream never starts.
+   */
+  async reserve(userId: string): Promise<StreamLease | undefined> {
+    const { leases, maxStreamsPerUser } = this.#options;
     if (this.#closed) throw new BrokerError('OM_OVERLOADED', { retryAfterSeconds: 1 });
-    if ((this.#streams.get(userId)?.size ?? 0) >= this.#options.maxStreamsPerUser) {
-      throw new BrokerError('OM_SSE_TOO_MANY_STREAMS', { retryAfterSeconds: 10 });
-    }
+    const tooMany = () => new BrokerError('OM_SSE_TOO_MANY_STREAMS', { retryAfterSeconds: 10 });
+    // This instance's own count first: it costs no store call.
+    if ((this.#streams.get(userId)?.size ?? 0) >= maxStreamsPerUser) throw tooMany();
+    if (!leases) return undefined;
+    const lease = await leases.acquire(userId, maxStreamsPerUser);
+    if (!lease) throw tooMany();
+    return lease;
+  }
+
+  release(lease: StreamLease | undefined): void {
+    // A lease that cannot be released expires on its own.
+    if (lease) void this.#options.leases?.release(lease).catch(() => {});
   }
 
   /** The user's loop, created if needed; a loop from before a revocation is replaced. */
@@ -102,7 +120,13 @@ export class SseHub {
   }
 
   /** Streams to `response` (headers already sent) until the stream ends. */
-  async stream(response: ServerResponse, grant: SseGrant, loop: UserSync, start: StreamStart): Promise<void> {
+  async stream(
+    response: ServerResponse,
+    grant: SseGrant,
+    loop: UserSync,
+    start: StreamStart,
+    lease?: StreamLease,
+  ): Promise<void> {
     const metrics = this.#options.metrics;
     const stream = new SseStream({
       response,
@@ -116,11 +140,14 @@ export class SseHub {
     const streams = this.#streams.get(grant.userId) ?? new Set<SseStream>();
     this.#streams.set(grant.userId, streams);
     streams.add(stream);
+    if (lease) this.#leases.set(stream, lease);
     loop.attach();
     metrics?.streams(1);
     try {
       await stream.run(start);
     } finally {
+      this.#leases.delete(stream);
+      this.release(lease);
       streams.delete(stream);
       if (streams.size === 0 && this.#streams.get(grant.userId) === streams)
         this.#streams.delete(grant.userId);
@@ -143,7 +170,7 @@ export class SseHub {
     this.#loops.get(userId)?.stop(reason);
   }
 
-  /** Revocation (epoch), session end and idleness, for every user with a loop or a stream here. */
+  /** Revocation (user and device epochs), session end and idleness, for every loop and stream here. */
   async #check(): Promise<void> {
     if (this.#checking) return;
     this.#checking = true;
@@ -161,12 +188,17 @@ export class SseHub {
       await Promise.all(
         [...this.#streams.values()].flatMap((streams) =>
           [...streams].map(async (stream) => {
-            const live = await sessions.isLive(stream.grant).catch(() => undefined);
-            if (live === false) stream.close({ closed: 'session ended' });
-            else if (live === undefined) stream.close();
+            const status = await sessions.statusOf(stream.grant).catch(() => undefined);
+            if (status === 'revoked') stream.close({ closed: 'revoked' });
+            else if (status === 'expired' || status === 'ended') stream.close({ closed: 'session ended' });
+            else if (status === undefined) stream.close();
           }),
         ),
       );
+      const { leases } = this.#options;
+      if (leases) {
+        await Promise.all([...this.#leases.values()].map((lease) => leases.renew(lease).catch(() => {})));
+      }
     } finally {
       this.#checking = false;
     }

@@ -10,6 +10,8 @@ export interface SseGrant {
   via: 'cookie' | 'ticket';
   /** The user's revocation epoch when the grant was made: a newer epoch ends it. */
   epoch: number;
+  /** The device's revocation epoch when the grant was made: revoking the device alone ends it. */
+  deviceEpoch: number;
   /** Epoch milliseconds: streams opened with this grant end then (the client opens a new one). */
   expiresAt: number;
   /** Cookie sessions: the store key and the CSRF token state-changing requests must echo. */
@@ -23,19 +25,22 @@ export interface SseSessionsOptions {
   now?: () => number;
 }
 
-interface SessionRecord {
+interface Epochs {
   userId: string;
   deviceKey: string;
-  csrfToken: string;
-  expiresAt: number;
   epoch: number;
+  deviceEpoch: number;
 }
 
-interface TicketRecord {
-  userId: string;
-  deviceKey: string;
-  epoch: number;
+interface SessionRecord extends Epochs {
+  csrfToken: string;
+  expiresAt: number;
 }
+
+type TicketRecord = Epochs;
+
+/** What a grant's periodic check finds: `ended` for a deleted cookie session, `revoked` for a newer epoch. */
+export type GrantStatus = 'live' | 'expired' | 'ended' | 'revoked';
 
 const SECRET_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 const newSecret = () => randomBytes(32).toString('base64url');
@@ -44,11 +49,14 @@ const digest = (secret: string) => createHash('sha256').update(secret).digest('b
 const sessionKey = (id: string) => `sse:session:${digest(id)}`;
 const ticketKey = (ticket: string) => `sse:ticket:${digest(ticket)}`;
 const epochKey = (userId: string) => `sse:epoch:${userId}`;
+// Device keys hold no ':' (see deviceIdFor), so this cannot collide for two (device, user) pairs.
+const deviceEpochKey = (userId: string, deviceKey: string) => `sse:device-epoch:${deviceKey}:${userId}`;
 
 /**
  * Credentials for the SSE fallback, all in the store so any broker instance accepts them: cookie
  * sessions (opaque id, CSRF token) and one-time tickets. Revoking a user bumps their epoch, which
- * ends every session, ticket and open stream made before, on every instance.
+ * ends every session, ticket and open stream made before, on every instance; revoking one device
+ * bumps that device's epoch and ends only what was made for it.
  */
 export class SseSessions {
   readonly sessionTtlMs: number;
@@ -65,9 +73,18 @@ export class SseSessions {
     return Number((await this.options.store.get(epochKey(userId))) ?? 0);
   }
 
+  async deviceEpochOf(userId: string, deviceKey: string): Promise<number> {
+    return Number((await this.options.store.get(deviceEpochKey(userId, deviceKey))) ?? 0);
+  }
+
   /** Ends every SSE session, ticket and stream of the user (streams within a check interval). */
   async revokeUser(userId: string): Promise<void> {
     await this.options.store.increment(epochKey(userId));
+  }
+
+  /** Ends the SSE sessions, tickets and streams made for one device; the user's others go on. */
+  async revokeDevice(userId: string, deviceKey: string): Promise<void> {
+    await this.options.store.increment(deviceEpochKey(userId, deviceKey));
   }
 
   /** The cookie value (`id`) stays with the browser; the store keeps its digest. */
@@ -77,11 +94,9 @@ export class SseSessions {
   ): Promise<{ id: string; csrfToken: string; expiresAt: number }> {
     const id = newSecret();
     const record: SessionRecord = {
-      userId,
-      deviceKey,
+      ...(await this.epochs(userId, deviceKey)),
       csrfToken: newSecret(),
       expiresAt: this.now() + this.sessionTtlMs,
-      epoch: await this.epochOf(userId),
     };
     await this.options.store.set(sessionKey(id), JSON.stringify(record), { ttlMs: this.sessionTtlMs });
     return { id, csrfToken: record.csrfToken, expiresAt: record.expiresAt };
@@ -89,7 +104,7 @@ export class SseSessions {
 
   async createTicket(userId: string, deviceKey: string): Promise<{ ticket: string; expiresInMs: number }> {
     const ticket = newSecret();
-    const record: TicketRecord = { userId, deviceKey, epoch: await this.epochOf(userId) };
+    const record: TicketRecord = await this.epochs(userId, deviceKey);
     await this.options.store.set(ticketKey(ticket), JSON.stringify(record), { ttlMs: this.ticketTtlMs });
     return { ticket, expiresInMs: this.ticketTtlMs };
   }
@@ -107,6 +122,7 @@ export class SseSessions {
       deviceKey: record.deviceKey,
       via: 'cookie',
       epoch: record.epoch,
+      deviceEpoch: record.deviceEpoch,
       expiresAt: record.expiresAt,
       session: { key, csrfToken: record.csrfToken },
     };
@@ -127,15 +143,20 @@ export class SseSessions {
       deviceKey: record.deviceKey,
       via: 'ticket',
       epoch: record.epoch,
+      deviceEpoch: record.deviceEpoch,
       expiresAt: this.now() + this.sessionTtlMs,
     };
   }
 
-  /** Whether a grant still holds (not expired; for sessions, not ended). Epochs are checked per user. */
-  async isLive(grant: SseGrant): Promise<boolean> {
-    if (grant.expiresAt <= this.now()) return false;
-    if (!grant.session) return true;
-    return (await this.options.store.get(grant.session.key)) !== undefined;
+  /**
+   * Whether a grant still holds: not expired, its device not revoked, and for cookie sessions not
+   * ended. The user's epoch is checked once per user by the caller, not per grant.
+   */
+  async statusOf(grant: SseGrant): Promise<GrantStatus> {
+    if (grant.expiresAt <= this.now()) return 'expired';
+    if ((await this.deviceEpochOf(grant.userId, grant.deviceKey)) !== grant.deviceEpoch) return 'revoked';
+    if (!grant.session) return 'live';
+    return (await this.options.store.get(grant.session.key)) === undefined ? 'ended' : 'live';
   }
 
   async endSession(grant: SseGrant): Promise<void> {
@@ -150,31 +171,44 @@ export class SseSessions {
     return timingSafeEqual(a, b);
   }
 
-  private async current(record: { userId: string; epoch: number }): Promise<boolean> {
-    return (await this.epochOf(record.userId)) === record.epoch;
+  private async epochs(userId: string, deviceKey: string): Promise<Epochs> {
+    const [epoch, deviceEpoch] = await Promise.all([
+      this.epochOf(userId),
+      this.deviceEpochOf(userId, deviceKey),
+    ]);
+    return { userId, deviceKey, epoch, deviceEpoch };
+  }
+
+  private async current(record: Epochs): Promise<boolean> {
+    const now = await this.epochs(record.userId, record.deviceKey);
+    return now.epoch === record.epoch && now.deviceEpoch === record.deviceEpoch;
   }
 }
 
 function parseSession(json: string | undefined): SessionRecord | undefined {
-  const value = parseObject(json);
-  return value &&
-    typeof value.userId === 'string' &&
-    typeof value.deviceKey === 'string' &&
-    typeof value.csrfToken === 'string' &&
-    typeof value.expiresAt === 'number' &&
-    typeof value.epoch === 'number'
+  const value = parseEpochs(json);
+  return value && typeof value.csrfToken === 'string' && typeof value.expiresAt === 'number'
     ? (value as unknown as SessionRecord)
     : undefined;
 }
 
 function parseTicket(json: string | undefined): TicketRecord | undefined {
+  return parseEpochs(json);
+}
+
+function parseEpochs(json: string | undefined): (Epochs & Record<string, unknown>) | undefined {
   const value = parseObject(json);
-  return value &&
-    typeof value.userId === 'string' &&
-    typeof value.deviceKey === 'string' &&
-    typeof value.epoch === 'number'
-    ? (value as unknown as TicketRecord)
-    : undefined;
+  if (
+    !value ||
+    typeof value.userId !== 'string' ||
+    typeof value.deviceKey !== 'string' ||
+    typeof value.epoch !== 'number'
+  ) {
+    return undefined;
+  }
+  // Records from before device epochs existed were made at device epoch 0.
+  const deviceEpoch = typeof value.deviceEpoch === 'number' ? value.deviceEpoch : 0;
+  return { ...value, deviceEpoch } as Epochs & Record<string, unknown>;
 }
 
 function parseObject(json: string | undefined): Record<string, unknown> | undefined {

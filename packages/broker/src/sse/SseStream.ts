@@ -6,8 +6,14 @@ import { CLOSED_EVENT, RESYNC_EVENT } from './flattenSync.js';
 import type { SseGrant } from './SseSessions.js';
 import type { LoadedBatch, UserSync } from './UserSync.js';
 
-/** Where a stream begins: inside a loaded batch, or with the batch after a sync position. */
-export type StreamStart = { batch: LoadedBatch; fromIndex: number; resync?: string } | { since: string };
+/**
+ * Where a stream begins: inside a loaded batch, or with the batch after a sync position. The
+ * stream takes `batch` out (sets it undefined): the callers that made `start` hold on to it for the
+ * stream's whole life, and an idle user's stream must not keep its initial sync in memory.
+ */
+export type StreamStart =
+  | { batch: LoadedBatch | undefined; fromIndex: number; resync?: string }
+  | { since: string };
 
 export interface SseStreamOptions {
   response: ServerResponse;
@@ -73,7 +79,8 @@ export class SseStream {
       let since: string | undefined;
       if ('since' in start) since = start.since;
       else {
-        ({ batch } = start);
+        batch = start.batch;
+        start.batch = undefined;
         from = start.fromIndex;
         if (start.resync !== undefined) this.#resyncMarker(start.resync);
       }

@@ -15,12 +15,21 @@ const key = (userId: string, batchId: string) => `sse:batch:${userId}:${batchId}
  * Sync batches shared by every broker on the store, so all of them serve the same events at the
  * same indices: the first instance to store a batch wins, later ones serve the stored copy. A
  * batch lives for `ttlMs`; a cursor into an expired one gets a resync.
+ *
+ * Initial syncs are the big batches (every room's state) and only a client cut off while reading
+ * one ever resumes inside it, so they live `initialTtlMs` (shorter): an idle user's copy does not
+ * sit in the store for the whole TTL. A cursor after an initial batch needs only its `next_batch`.
  */
 export class SyncBatches {
+  private readonly initialTtlMs: number;
+
   constructor(
     private readonly store: Store,
     private readonly ttlMs: number,
-  ) {}
+    initialTtlMs?: number,
+  ) {
+    this.initialTtlMs = Math.min(initialTtlMs ?? ttlMs, ttlMs);
+  }
 
   async get(userId: string, batchId: string): Promise<StoredBatch | undefined> {
     return parseBatch(await this.store.get(key(userId, batchId)));
@@ -28,7 +37,8 @@ export class SyncBatches {
 
   /** Stores `batch` unless another instance stored this batch first; returns the batch to serve. */
   async putFirst(userId: string, batchId: string, batch: StoredBatch): Promise<StoredBatch> {
-    if (await this.store.setIfAbsent(key(userId, batchId), JSON.stringify(batch), this.ttlMs)) return batch;
+    const ttlMs = batch.initial ? this.initialTtlMs : this.ttlMs;
+    if (await this.store.setIfAbsent(key(userId, batchId), JSON.stringify(batch), ttlMs)) return batch;
     // The winner can only be missing if it expired in between: then ours is as good as any.
     return (await this.get(userId, batchId)) ?? batch;
   }

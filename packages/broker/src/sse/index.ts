@@ -10,7 +10,8 @@ export {
 } from './flattenSync.js';
 export { type CursorPosition, SseCursor } from './SseCursor.js';
 export { SseHub, type SseHubMetrics, type SseHubOptions } from './SseHub.js';
-export { type SseGrant, SseSessions } from './SseSessions.js';
+export { type GrantStatus, type SseGrant, SseSessions } from './SseSessions.js';
 export { SSE_HEADERS, SseStream, type StreamStart } from './SseStream.js';
+export { type StreamLease, StreamLeases, type StreamLeasesOptions } from './StreamLeases.js';
 export { type StoredBatch, SyncBatches } from './SyncBatches.js';
 export { type LoadedBatch, SYNC_FILTER, UserSync } from './UserSync.js';

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrokerError } from '../../src/errors.js';
 import { AliasPattern, EntityRooms, type RoomEntity } from '../../src/rooms/index.js';
-import { enc, type RoomServices, type RoomsBed, SERVICE_USER, startRoomsBed } from './roomsBed.js';
+import {
+  enc,
+  type RoomServices,
+  type RoomsBed,
+  SERVICE_DISPLAY_NAME,
+  SERVICE_USER,
+  startRoomsBed,
+} from './roomsBed.js';
 
 type StateEvent = { type: string; state_key: string; content: Record<string, unknown>; event_id: string };
 
@@ -59,6 +66,14 @@ describe('entity rooms against a real Synapse', () => {
       rooms.body.joined_rooms.map(async (id) => (await state(id, 'm.room.name')).body.name),
     );
     expect(named.filter((name) => name === 'Hikers')).toHaveLength(1);
+  });
+
+  it('names the service user before it creates a room, so its membership carries the name', async () => {
+    const { roomId } = await broker.rooms.ensure(group({ id: 'g-named', slug: 'named', name: 'Named' }));
+    expect((await state(roomId, 'm.room.member', SERVICE_USER)).body).toMatchObject({
+      membership: 'join',
+      displayname: SERVICE_DISPLAY_NAME,
+    });
   });
 
   it('brokers that share no store race on the alias and still end up with one room', async () => {

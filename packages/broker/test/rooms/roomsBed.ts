@@ -13,6 +13,7 @@ import {
 } from '../support/brokerTestbed.js';
 
 export const SERVICE_USER = '@openmeet-broker:localhost';
+export const SERVICE_DISPLAY_NAME = 'OpenMeet (test)';
 export const userIdFor = (hostUserId: string) =>
   matrixUserIdFor(hostUserId, { prefix: 'om_', serverName: 'localhost' });
 
@@ -51,6 +52,7 @@ export async function startRoomsBed(): Promise<RoomsBed> {
       store,
       aliases: new AliasPattern({ serverName: 'localhost' }),
       userIdFor,
+      serviceDisplayName: SERVICE_DISPLAY_NAME,
     });
     return {
       synapse,

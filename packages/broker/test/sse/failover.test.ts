@@ -133,3 +133,41 @@ it('every instance serves the same events at the same ids: a cursor inside a bat
   );
   onC.close();
 });
+
+it("counts a user's streams across instances: the limit holds cluster-wide and frees on close", async () => {
+  const limited = { ...env, BROKER_SSE_MAX_STREAMS_PER_USER: '2' };
+  const [a, b] = [brokerFor(limited), brokerFor(limited)];
+  apps.push(a, b);
+  const [baseA, baseB] = [await listen(a), await listen(b)];
+  const carol = await sseSession(a, 'carol', 'dev-carol-limit');
+  const open = async (base: string) => {
+    const connection = await openSse(`${base}/api/matrix/events`, { cookie: carol.cookie });
+    connections.push(connection);
+    return connection;
+  };
+  const onA = await open(baseA);
+  const onB = await open(baseB);
+  expect([onA.status, onB.status]).toEqual([200, 200]);
+  await Promise.all([onA, onB].map((c) => c.waitFor((event) => event.type === 'org.openmeet.batch')));
+
+  // One stream on each instance: a third is refused on either, though each holds only one.
+  for (const base of [baseA, baseB]) {
+    const refused = await open(base);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(JSON.parse(refused.body).error.code).toBe('OM_SSE_TOO_MANY_STREAMS');
+  }
+
+  onB.close();
+  await onB.ended;
+  // B releases the lease as the stream ends; allow for the server noticing the closed socket.
+  await expect
+    .poll(
+      async () => {
+        const again = await open(baseA);
+        return again.status;
+      },
+      { timeout: 10_000, interval: 250 },
+    )
+    .toBe(200);
+});

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type BrokerTestbed,
   brokerFor,
+  hostTokenFor,
   type MatrixCalls,
   matrixCalls,
   startBrokerTestbed,
@@ -242,6 +243,54 @@ describe('SSE sessions', () => {
     });
     expect(after.statusCode).toBe(401);
     expect(app.services.sse.hasLoop(mxid('bob'))).toBe(false);
+  });
+
+  it("revoking one device closes that device's streams and sessions only", async () => {
+    const [lost, kept] = ['dev-erin-lost', 'dev-erin-kept'];
+    // A Matrix session makes the broker device the ops route revokes.
+    const minted = await app.inject({
+      method: 'POST',
+      url: '/v1/session',
+      headers: { authorization: `Bearer ${await hostTokenFor(app, 'erin')}` },
+      payload: { deviceKey: lost },
+    });
+    expect(minted.statusCode).toBe(200);
+    const lostSession = await sseSession(app, 'erin', lost);
+    const keptSession = await sseSession(app, 'erin', kept);
+    const lostTicket = await sseTicket(app, 'erin', lost);
+    const onLost = await stream({ cookie: lostSession.cookie });
+    const onKept = await stream({ cookie: keptSession.cookie });
+    await Promise.all([onLost.waitFor(isBatch), onKept.waitFor(isBatch)]);
+
+    const started = Date.now();
+    const revoked = await app.inject({
+      method: 'DELETE',
+      url: `/v1/ops/users/erin/devices/OMB_${lost}`,
+      headers: OPS,
+    });
+    expect(revoked.statusCode).toBe(200);
+    await onLost.waitFor((event) => event.type === 'org.openmeet.closed', 5000);
+    await onLost.ended;
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(dataOf(onLost.events.at(-1) as { data: string }).reason).toBe('revoked');
+    // The revoked device's cookie and unredeemed ticket no longer open a stream.
+    for (const query of ['', `?ticket=${lostTicket}`]) {
+      const after = await app.inject({
+        method: 'GET',
+        url: `/api/matrix/events${query}`,
+        headers: query ? {} : { cookie: lostSession.cookie },
+      });
+      expect(after.statusCode).toBe(401);
+    }
+    // The user's other device keeps streaming: a new message still reaches it.
+    const roomId = await roomWith(matrix, mxid('frank'), [mxid('erin')]);
+    const eventId = await sendText(matrix, mxid('frank'), roomId, 'still here');
+    await onKept.waitFor((event) => dataOf(event).event?.event_id === eventId);
+    expect(onKept.events.some((event) => event.type === 'org.openmeet.closed')).toBe(false);
+    expect(app.services.sse.hasLoop(mxid('erin'))).toBe(true);
+    // A new session for the revoked device works again (the host session still vouches for it).
+    const fresh = await stream({ cookie: (await sseSession(app, 'erin', lost)).cookie });
+    await fresh.waitFor(isBatch);
   });
 });
 

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { createHash, randomBytes } from 'node:crypto';
+import { describe, expect, it, vi } from 'vitest';
 import {
   encodeSseComment,
   encodeSseEvent,
@@ -7,8 +7,12 @@ import {
   flattenSync,
   ROOM_EVENT,
   SseCursor,
+  SseSessions,
+  StreamLeases,
+  SyncBatches,
   UNNAMED_EVENT,
 } from '../../src/sse/index.js';
+import { MemoryStore } from '../../src/store/index.js';
 import { type SseEvent, SseParser } from '../support/sseClient.js';
 
 function parse(...chunks: string[]): SseEvent[] {
@@ -147,5 +151,106 @@ describe('flattenSync', () => {
     const hostile = { type: 'm.room.message\nevent: x', content: {} };
     const events = flattenSync({ rooms: { join: { '!r:hs': { timeline: { events: [hostile] } } } } });
     expect(events[1]).toMatchObject({ event: UNNAMED_EVENT, data: { event: hostile } });
+  });
+});
+
+describe('SseSessions revocation', () => {
+  const USER = '@om_erin:localhost';
+  const sessionsOn = (store: MemoryStore) => new SseSessions({ store, sessionTtlMs: 60_000 });
+
+  it('revoking a device ends its grants only; revoking the user ends them all', async () => {
+    const sessions = sessionsOn(new MemoryStore());
+    const a = await sessions.fromCookie((await sessions.createSession(USER, 'device-aaaa')).id);
+    const b = await sessions.fromCookie((await sessions.createSession(USER, 'device-bbbb')).id);
+    const ticketA = (await sessions.createTicket(USER, 'device-aaaa')).ticket;
+
+    await sessions.revokeDevice(USER, 'device-aaaa');
+    expect(await sessions.statusOf(a)).toBe('revoked');
+    expect(await sessions.statusOf(b)).toBe('live');
+    await expect(sessions.redeemTicket(ticketA)).rejects.toMatchObject({ code: 'OM_SSE_AUTH_INVALID' });
+    // The same device may start again after its revocation.
+    const again = await sessions.fromCookie((await sessions.createSession(USER, 'device-aaaa')).id);
+    expect(await sessions.statusOf(again)).toBe('live');
+
+    await sessions.revokeUser(USER);
+    expect(await sessions.epochOf(USER)).toBeGreaterThan(b.epoch);
+    await expect(
+      sessions.createTicket(USER, 'device-bbbb').then((t) => sessions.redeemTicket(t.ticket)),
+    ).resolves.toMatchObject({ deviceKey: 'device-bbbb' });
+  });
+
+  it('accepts a session stored before device epochs existed as device epoch 0', async () => {
+    const store = new MemoryStore();
+    const sessions = sessionsOn(store);
+    const { id } = await sessions.createSession(USER, 'device-cccc');
+    const key = `sse:session:${createHash('sha256').update(id).digest('base64url')}`;
+    const { deviceEpoch: _dropped, ...legacy } = JSON.parse((await store.get(key)) as string);
+    await store.set(key, JSON.stringify(legacy));
+    const grant = await sessions.fromCookie(id);
+    expect(grant.deviceEpoch).toBe(0);
+    await sessions.revokeDevice(USER, 'device-cccc');
+    await expect(sessions.fromCookie(id)).rejects.toMatchObject({ code: 'OM_SSE_AUTH_INVALID' });
+  });
+});
+
+describe('StreamLeases', () => {
+  it('counts live leases per user, refuses past the maximum, and forgets released or expired ones', async () => {
+    let now = 1_000_000;
+    const store = new MemoryStore();
+    // Two instances sharing one store see each other's leases.
+    const a = new StreamLeases({ store, leaseMs: 60_000, now: () => now });
+    const b = new StreamLeases({ store, leaseMs: 60_000, now: () => now });
+    const first = await a.acquire('@u:x', 2);
+    const second = await b.acquire('@u:x', 2);
+    expect(first && second).toBeTruthy();
+    expect(await a.acquire('@u:x', 2)).toBeUndefined();
+    expect(await b.acquire('@other:x', 2)).toBeDefined();
+
+    await b.release(second as NonNullable<typeof second>);
+    const third = await a.acquire('@u:x', 2);
+    expect(third).toBeDefined();
+
+    // `first` is renewed in time; `third` is not, so it expires (a crashed instance's stream).
+    now += 30_000;
+    await a.renew(first as NonNullable<typeof first>);
+    now += 40_000;
+    expect(await b.acquire('@u:x', 2)).toBeDefined();
+    expect(await b.acquire('@u:x', 2)).toBeUndefined();
+  });
+
+  it('renews at most once per third of a lease', async () => {
+    let now = 0;
+    const store = new MemoryStore();
+    const leases = new StreamLeases({ store, leaseMs: 60_000, now: () => now });
+    const lease = await leases.acquire('@u:x', 1);
+    if (!lease) throw new Error('no lease');
+    const expiry = async () => Number((await store.hashGetAll('sse:streams:@u:x'))[lease.id]);
+    now = 10_000;
+    await leases.renew(lease);
+    expect(await expiry()).toBe(60_000);
+    now = 20_000;
+    await leases.renew(lease);
+    expect(await expiry()).toBe(80_000);
+  });
+});
+
+describe('SyncBatches', () => {
+  it('keeps initial-sync batches for their shorter TTL and incremental ones for the full TTL', async () => {
+    vi.useFakeTimers({ now: 0 });
+    try {
+      const batches = new SyncBatches(new MemoryStore(), 900_000, 60_000);
+      const event = { event: 'm.room.message', data: { room_id: '!r:x' } };
+      await batches.putFirst('@u:x', 'i:one', { next: 's1', initial: true, events: [event] });
+      await batches.putFirst('@u:x', 's:s1', { next: 's2', initial: false, events: [event] });
+      vi.setSystemTime(59_000);
+      expect(await batches.get('@u:x', 'i:one')).toMatchObject({ next: 's1', initial: true });
+      vi.setSystemTime(61_000);
+      expect(await batches.get('@u:x', 'i:one')).toBeUndefined();
+      expect(await batches.get('@u:x', 's:s1')).toMatchObject({ next: 's2' });
+      vi.setSystemTime(901_000);
+      expect(await batches.get('@u:x', 's:s1')).toBeUndefined();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -33,13 +33,17 @@ export async function sseSession(app: FastifyInstance, user: string, deviceKey =
   };
 }
 
-export async function sseTicket(app: FastifyInstance, user: string): Promise<string> {
+export async function sseTicket(
+  app: FastifyInstance,
+  user: string,
+  deviceKey = `dev-${user}-0001`,
+): Promise<string> {
   const hostToken = await hostTokenFor(app, user);
   const response = await app.inject({
     method: 'POST',
     url: '/v1/sse/ticket',
     headers: { authorization: `Bearer ${hostToken}` },
-    payload: { deviceKey: `dev-${user}-0001` },
+    payload: { deviceKey },
   });
   if (response.statusCode !== 200) throw new Error(`sse ticket: ${response.statusCode} ${response.body}`);
   return response.json<{ ticket: string }>().ticket;
