@@ -13,7 +13,15 @@ export {
   type UploadOptions,
 } from './client/ChatClient.js';
 export { type ChatClientOptions, createChatClient } from './client/createChatClient.js';
-export { isMxcUrl, permalink, renderMarkdown, sanitizeMatrixHtml } from './content/index.js';
+export {
+  isMxcUrl,
+  type MatrixHtmlElement,
+  type MatrixHtmlNode,
+  permalink,
+  renderMarkdown,
+  sanitizeMatrixHtml,
+  sanitizeMatrixHtmlTree,
+} from './content/index.js';
 export type { Thumbnail } from './media/MediaCache.js';
 export { IndexedDbOutboxStorage } from './outbox/IndexedDbOutboxStorage.js';
 export { MemoryOutboxStorage } from './outbox/MemoryOutboxStorage.js';

@@ -26,5 +26,7 @@ export type { ReplyOptions, ReplyTarget } from './replyContent.js';
 export { replyContent } from './replyContent.js';
 export type { SanitizeMatrixHtmlOptions } from './sanitizeMatrixHtml.js';
 export { sanitizeMatrixHtml } from './sanitizeMatrixHtml.js';
+export type { MatrixHtmlElement, MatrixHtmlNode } from './sanitizeMatrixHtmlTree.js';
+export { sanitizeMatrixHtmlTree } from './sanitizeMatrixHtmlTree.js';
 export type { TextContentInput } from './textContent.js';
 export { textContent } from './textContent.js';

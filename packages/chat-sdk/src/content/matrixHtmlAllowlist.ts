@@ -7,6 +7,8 @@ export type AttributeFilter = (value: string) => string | undefined;
 const COLOUR = /^#[0-9a-fA-F]{6}$/;
 const colour: AttributeFilter = (value) => (COLOUR.test(value) ? value : undefined);
 const anyText: AttributeFilter = (value) => value;
+/** A boolean attribute: kept, with its value dropped. */
+const present: AttributeFilter = () => '';
 const integer: AttributeFilter = (value) => (/^-?\d{1,9}$/.test(value) ? value : undefined);
 const size: AttributeFilter = (value) => (/^\d{1,5}$/.test(value) ? value : undefined);
 const languageClass: AttributeFilter = (value) => {
@@ -23,7 +25,8 @@ const NO_ATTRIBUTES: AttributeFilters = new Map();
 
 /**
  * The client-server spec's HTML allowlist ("m.room.message msgtypes"): permitted tags, and per tag the
- * permitted attributes with the values they may take. `font` is deprecated since v1.10 but still arrives.
+ * permitted attributes with the values they may take. `font` is deprecated since v1.10 but still arrives;
+ * `img data-mx-emoticon` is the one addition to the spec's list.
  */
 export const MATRIX_HTML_ALLOWLIST: ReadonlyMap<string, AttributeFilters> = new Map([
   ['font', attributes({ 'data-mx-bg-color': colour, 'data-mx-color': colour, color: colour })],
@@ -45,6 +48,8 @@ export const MATRIX_HTML_ALLOWLIST: ReadonlyMap<string, AttributeFilters> = new 
       alt: anyText,
       title: anyText,
       src: (v) => (isMxcUrl(v) ? v : undefined),
+      // A custom emoji (MSC2545, as Element sends it): shown at text size.
+      'data-mx-emoticon': present,
     }),
   ],
   ['ol', attributes({ start: integer })],

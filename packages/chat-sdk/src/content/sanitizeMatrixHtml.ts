@@ -49,14 +49,22 @@ const DROPPED_WITH_CONTENT: ReadonlySet<string> = new Set([
  * callers then render the plain `body` instead.
  */
 export function sanitizeMatrixHtml(html: string, options: SanitizeMatrixHtmlOptions = {}): string {
+  return sanitizedCopy(html, options)?.innerHTML ?? '';
+}
+
+/**
+ * The sanitized tree, in a `div` of an inert document (nothing in it loads or runs); undefined without
+ * a DOM or input. Shared with `sanitizeMatrixHtmlTree`.
+ */
+export function sanitizedCopy(html: string, options: SanitizeMatrixHtmlOptions): Element | undefined {
   const base = options.document ?? globalThis.document;
-  if (typeof html !== 'string' || html === '' || base === undefined) return '';
+  if (typeof html !== 'string' || html === '' || base === undefined) return undefined;
   const maxDepth = clampDepth(options.maxDepth);
   const inert = base.implementation.createHTMLDocument('');
   inert.body.innerHTML = html;
   const output = inert.createElement('div');
   copyChildren(inert.body, output, 1, maxDepth);
-  return output.innerHTML;
+  return output;
 }
 
 function clampDepth(depth: number | undefined): number {

@@ -12,6 +12,8 @@ export type EventRole =
 const MESSAGE_TYPES: ReadonlySet<string> = new Set(['m.room.message', 'm.sticker', 'm.room.encrypted']);
 
 const VISIBLE_STATE: ReadonlySet<string> = new Set([
+  // The room's first event: widgets summarise the setup that follows it ("Alice created the room").
+  'm.room.create',
   'm.room.name',
   'm.room.topic',
   'm.room.avatar',

@@ -74,7 +74,7 @@ export interface MessageItem {
   error?: { code: string; message: string };
 }
 
-/** A state change worth showing (name, topic, avatar, membership when enabled, …). */
+/** A state change worth showing (creation, name, topic, avatar, membership when enabled, …). */
 export interface StateItem {
   kind: 'state';
   key: string;

@@ -7,6 +7,7 @@ describe('isMxcUrl', () => {
     'mxc://matrix.example.org:8448/abc',
     'mxc://127.0.0.1/abc',
     'mxc://[::1]:8448/abc',
+    `mxc://${'a'.repeat(255)}/abc`,
   ])('accepts %s', (url) => {
     expect(isMxcUrl(url)).toBe(true);
   });
@@ -22,6 +23,12 @@ describe('isMxcUrl', () => {
     'MXC://example.org/abc',
     'mxc://example.org/abc?x=1',
     'mxc://example.org/abc"onerror="x',
+    'mxc://../abc',
+    'mxc://./abc',
+    'mxc://example..org/abc',
+    'mxc://.example.org/abc',
+    'mxc://example.org/../abc',
+    `mxc://${'a'.repeat(256)}/abc`,
     42,
     undefined,
   ])('refuses %s', (url) => {

@@ -67,6 +67,7 @@ describe('sanitizeMatrixHtml', () => {
       '<span data-mx-color="#00ff00" data-mx-bg-color="#FF0000" data-mx-spoiler="reason">s</span>' +
       '<font color="#123456">f</font><div data-mx-maths="x^2">x²</div>' +
       '<img src="mxc://example.org/abc" alt="a" title="t" width="10" height="20">' +
+      '<img src="mxc://example.org/emote" alt=":e:" height="32" data-mx-emoticon="">' +
       '<details><summary>s</summary>d</details>';
     expect(sanitizeMatrixHtml(html)).toBe(html);
   });
@@ -93,6 +94,7 @@ describe('sanitizeMatrixHtml', () => {
   it('replaces images from the web by their alt text', () => {
     expect(sanitizeMatrixHtml('a <img src="https://example.org/i.png" alt="cat"> b')).toBe('a cat b');
     expect(sanitizeMatrixHtml('<img src="https://example.org/i.png">')).toBe('');
+    expect(sanitizeMatrixHtml('<img src="mxc://../media/abc" alt="up">')).toBe('up');
   });
 
   it('keeps only #rrggbb colours', () => {

@@ -78,6 +78,43 @@ describe("the broker's SSE stream, read by the SDK (real Synapse and broker)", (
     expect(bodies).toEqual(['over sse 1', 'over sse 2', 'over sse 3', 'over sse 4']);
   }, 60_000);
 
+  it('reconnects after the broker revokes its device and resumes where it was, while the host vouches', async () => {
+    const batches: SyncResponse[] = [];
+    const statuses: Array<[string, string | undefined]> = [];
+    const deviceKey = `sse${randomBytes(8).toString('hex')}`;
+    const stream = new SseSyncStream({
+      broker,
+      deviceKey,
+      sink: {
+        onSync: (response: SyncResponse) => batches.push(response),
+        onStatus: (status, error) => statuses.push([status, error?.code]),
+      },
+    });
+    stream.start();
+    await eventually(() => expect(statuses.map(([status]) => status)).toContain('live'));
+    await bob.sendMessage(roomId, 'before revocation');
+    const bodies = () =>
+      batches
+        .flatMap((b) => b.rooms?.join?.[roomId]?.timeline?.events ?? [])
+        .map((e) => String(e.content.body));
+    await eventually(() => expect(bodies()).toContain('before revocation'));
+
+    const aliceId = bed.broker.services.provisioner.userIdFor('alice');
+    await bed.broker.services.sseSessions.revokeDevice(aliceId, deviceKey);
+    // The broker closes the stream within its check interval; the SDK gets a new ticket and resumes.
+    await eventually(() => expect(statuses.map(([status]) => status)).toContain('reconnecting'), 15_000);
+    await bob.sendMessage(roomId, 'after revocation');
+    await eventually(() => expect(bodies()).toContain('after revocation'), 20_000);
+    stream.stop();
+    expect(statuses.filter(([status]) => status === 'error')).toEqual([]);
+    expect(bodies().filter((body) => body.endsWith('revocation'))).toEqual([
+      'before revocation',
+      'after revocation',
+    ]);
+    const ids = timelineIds(batches, roomId);
+    expect(new Set(ids).size).toBe(ids.length);
+  }, 60_000);
+
   it('stops for good when the host session is refused', async () => {
     const statuses: Array<[string, string | undefined]> = [];
     const refused = new BrokerApi({ brokerUrl: bed.brokerUrl, getHostToken: () => 'not-a-jwt' });

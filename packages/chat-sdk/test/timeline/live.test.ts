@@ -159,6 +159,7 @@ describe('which events become items', () => {
       '$join',
       '$hv',
       '$tomb',
+      '$create',
     ]);
   });
 

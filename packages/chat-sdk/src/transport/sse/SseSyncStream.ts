@@ -164,9 +164,10 @@ export class SseSyncStream {
       return;
     }
     if (event === CLOSED_EVENT) {
-      this.running = false;
+      // Revoked, or the stream's session ended: what was granted is gone, not the user's access.
+      // The reconnect asks for a new ticket with the host token, which decides: still vouched for →
+      // the stream resumes after the last event; refused → CHAT_UNAUTHORIZED stops the client.
       this.controller?.abort();
-      sink.onStatus('error', new ChatSdkError('CHAT_UNAUTHORIZED', 'The broker closed the event stream'));
       return;
     }
     const batch = assembler.push(event, json);
