@@ -413,9 +413,7 @@ export class EntityRooms {
     if (!name) return;
     const { synapse } = this.options;
     // Only when it differs: a rename rewrites the user's membership in every room it is in.
-    if ((await synapse.getUser(userId))?.displayname !== name) {
-      await synapse.putUser(userId, { displayname: name });
-    }
+    if ((await synapse.displayName(userId)) !== name) await synapse.setDisplayName(userId, name);
   }
 }
 

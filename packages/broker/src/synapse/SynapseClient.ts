@@ -299,6 +299,38 @@ export class SynapseClient {
     return body.content_uri;
   }
 
+  /** A user's display name from their profile (undefined when unset), read as the appservice. */
+  async displayName(userId: string): Promise<string | undefined> {
+    try {
+      const body = (await this.call({
+        method: 'GET',
+        endpoint: '/_matrix/client/v3/profile/:id/displayname',
+        path: `/_matrix/client/v3/profile/${enc(userId)}/displayname`,
+        token: 'as',
+      })) as { displayname?: unknown };
+      return typeof body.displayname === 'string' ? body.displayname : undefined;
+    } catch (err) {
+      if (err instanceof BrokerError && err.upstream?.status === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * Sets the display name of a user of the appservice's namespace (its sender included), through the
+   * client-server API: the admin API refuses users an appservice holds exclusively.
+   */
+  async setDisplayName(userId: string, displayname: string): Promise<void> {
+    await this.call({
+      method: 'PUT',
+      endpoint: '/_matrix/client/v3/profile/:id/displayname',
+      idempotent: true,
+      path: `/_matrix/client/v3/profile/${enc(userId)}/displayname`,
+      token: 'as',
+      actAs: userId,
+      body: { displayname },
+    });
+  }
+
   /** The appservice's sender (`sender_localpart`), the broker's service user. */
   async appserviceSender(): Promise<string> {
     const body = (await this.call({
