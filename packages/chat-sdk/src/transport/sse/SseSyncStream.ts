@@ -165,9 +165,10 @@ export class SseSyncStream {
     }
     if (event === CLOSED_EVENT) {
       // Revoked, or the stream's session ended: what was granted is gone, not the user's access.
-      // The reconnect asks for a new ticket with the host token, which decides: still vouched for →
-      // the stream resumes after the last event; refused → CHAT_UNAUTHORIZED stops the client.
-      this.controller?.abort();
+      // The broker ends the response right after this event, and the reconnect asks for a new ticket
+      // with the host token, which decides: still vouched for → the stream resumes after the last
+      // event; refused → CHAT_UNAUTHORIZED stops the client. (Aborting here, inside the read, can
+      // leave undici's reader pending for good.)
       return;
     }
     const batch = assembler.push(event, json);
