@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isBrokerError } from '../errors.js';
+import { linkSignals } from '../linkSignals.js';
 import { encodeSseComment, encodeSseEvent, encodeSseRetry } from './encodeSseEvent.js';
 import { CLOSED_EVENT, RESYNC_EVENT } from './flattenSync.js';
 import type { SseGrant } from './SseSessions.js';
@@ -166,17 +167,15 @@ export class SseStream {
 
   /** Resolves with the value, or undefined once the stream or the sync loop ends first. */
   async #until<T>(work: Promise<T>): Promise<T | undefined> {
-    const stopped = AbortSignal.any([this.#done.signal, this.#options.userSync.signal]);
-    if (stopped.aborted) return undefined;
-    let onAbort: (() => void) | undefined;
+    const stopped = linkSignals([this.#done.signal, this.#options.userSync.signal]);
+    if (stopped.signal.aborted) return undefined;
     const aborted = new Promise<undefined>((resolve) => {
-      onAbort = () => resolve(undefined);
-      stopped.addEventListener('abort', onAbort, { once: true });
+      stopped.signal.addEventListener('abort', () => resolve(undefined), { once: true });
     });
     try {
       return await Promise.race([work, aborted]);
     } finally {
-      if (onAbort) stopped.removeEventListener('abort', onAbort);
+      stopped.dispose();
     }
   }
 

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { BrokerError } from '../errors.js';
+import { type LinkedSignal, linkSignals } from '../linkSignals.js';
 import { CircuitBreaker } from './CircuitBreaker.js';
 
 export interface SynapseCredentials {
@@ -638,9 +639,11 @@ export class SynapseClient {
       let status: number;
       let text: string;
       let retryAfterHeader: string | undefined;
+      let linked: LinkedSignal | undefined;
       try {
         const pool = options.timeoutMs === undefined ? this.pool : this.longPollPool;
         const timeout = AbortSignal.timeout(timeoutMs);
+        linked = options.signal ? linkSignals([timeout, options.signal]) : undefined;
         const response = await pool.request({
           method: options.method,
           path: withActingUser(options),
@@ -650,7 +653,7 @@ export class SynapseClient {
             : options.body === undefined
               ? null
               : JSON.stringify(options.body),
-          signal: options.signal ? AbortSignal.any([timeout, options.signal]) : timeout,
+          signal: linked?.signal ?? timeout,
           headersTimeout: timeoutMs,
           bodyTimeout: timeoutMs,
         });
@@ -668,6 +671,8 @@ export class SynapseClient {
           continue;
         }
         throw new BrokerError('OM_SYNAPSE_UNAVAILABLE', { cause, retryAfterSeconds: 5 });
+      } finally {
+        linked?.dispose();
       }
       this.options.onCall?.(options.endpoint, status, (performance.now() - started) / 1000);
       const body = parseJson(text);
