@@ -41,6 +41,10 @@ export interface ChatStrings {
   formatBytes: (bytes: number) => string;
   linkPreview: (title: string) => string;
   stateChange: (senderName: string, type: string, content: Record<string, unknown>) => string;
+  /** The summary of a new room's setup: `changes` counts the state changes after the creation. */
+  roomCreated: (creatorName: string, changes: number) => string;
+  /** The button that shows or hides those changes (it has `aria-expanded`, so its label stays). */
+  roomCreationDetails: string;
   composerLabel: (roomName: string) => string;
   composerPlaceholder: string;
   composerHint: string;
@@ -122,12 +126,28 @@ export const defaultStrings: ChatStrings = {
         : `${(bytes / 1024 / 1024).toFixed(1)} MB`,
   linkPreview: (title) => `Link preview: ${title}`,
   stateChange: (name, type, content) => {
+    if (type === 'm.room.create') return `${name} created the room`;
     if (type === 'm.room.name') return `${name} renamed the room to ${String(content.name ?? '')}`;
     if (type === 'm.room.topic') return `${name} changed the topic to ${String(content.topic ?? '')}`;
     if (type === 'm.room.avatar') return `${name} changed the room picture`;
+    if (type === 'm.room.join_rules')
+      return content.join_rule === 'public'
+        ? `${name} made the room public`
+        : content.join_rule === 'invite'
+          ? `${name} made the room invite-only`
+          : `${name} changed who can join`;
+    if (type === 'm.room.history_visibility')
+      return content.history_visibility === 'world_readable'
+        ? `${name} made the history readable by anyone`
+        : `${name} changed who can read the history`;
     if (type === 'm.room.member') return content.membership === 'join' ? `${name} joined` : `${name} left`;
     return `${name} updated the room`;
   },
+  roomCreated: (name, changes) =>
+    changes === 0
+      ? `${name} created the room`
+      : `${name} created the room and made ${plural(changes, 'change', 'changes')}`,
+  roomCreationDetails: 'Details',
   composerLabel: (roomName) => `Message ${roomName}`,
   composerPlaceholder: 'Write a message…',
   composerHint: 'Enter sends, Shift+Enter adds a line, Arrow Up edits your last message.',

@@ -1,7 +1,8 @@
-import { sanitizeMatrixHtml } from '@openmeet/chat-sdk';
+import { sanitizeMatrixHtmlTree } from '@openmeet/chat-sdk';
 import { type ReactNode, useMemo } from 'react';
 import { linkify } from '../lib/linkify.js';
 import { useHydrated } from '../lib/useHydrated.js';
+import { MatrixHtml } from './MatrixHtml.js';
 
 export interface MessageBodyProps {
   content: Record<string, unknown>;
@@ -10,9 +11,10 @@ export interface MessageBodyProps {
 const FENCE = /```[^\n`]*\n?([\s\S]*?)```/g;
 
 /**
- * A text message's body: its `formatted_body` only after the Matrix HTML allowlist (`sanitizeMatrixHtml`),
- * otherwise the plain `body` with links and fenced code blocks. The sanitiser needs the DOM, so the
- * server and the hydration pass render the plain body.
+ * A text message's body: its `formatted_body` only after the Matrix HTML allowlist
+ * (`sanitizeMatrixHtmlTree`), rendered as React elements with `mxc://` images fetched through the
+ * authenticated media endpoints; otherwise the plain `body` with links and fenced code blocks. The
+ * sanitiser needs the DOM, so the server and the hydration pass render the plain body.
  */
 export function MessageBody({ content }: MessageBodyProps) {
   const hydrated = useHydrated();
@@ -20,17 +22,15 @@ export function MessageBody({ content }: MessageBodyProps) {
     content.format === 'org.matrix.custom.html' && typeof content.formatted_body === 'string'
       ? content.formatted_body
       : undefined;
-  const html = useMemo(
-    () => (hydrated && formatted ? sanitizeMatrixHtml(formatted) : ''),
+  const nodes = useMemo(
+    () => (hydrated && formatted ? sanitizeMatrixHtmlTree(formatted) : []),
     [hydrated, formatted],
   );
-  if (html !== '') {
+  if (nodes.length > 0) {
     return (
-      <div
-        className="om-message__body om-message__body--html"
-        // biome-ignore lint/security/noDangerouslySetInnerHtml: reduced to the Matrix allowlist by sanitizeMatrixHtml just above
-        dangerouslySetInnerHTML={{ __html: html }}
-      />
+      <div className="om-message__body om-message__body--html">
+        <MatrixHtml nodes={nodes} />
+      </div>
     );
   }
   const body = typeof content.body === 'string' ? content.body : '';

@@ -79,6 +79,13 @@ export function Timeline({ roomId }: TimelineProps) {
     ),
   });
 
+  // A row above the top of the view that changes height keeps the view still, whichever way the
+  // reader scrolls. virtual-core leaves re-measured rows alone while scrolling back and when they
+  // span the top edge, which is just when back-pagination regroups the old first message (its
+  // header goes) and the whole view would jump by that much (bench/timeline).
+  virtualizer.shouldAdjustScrollPositionOnItemSizeChange = (item, _delta, instance) =>
+    item.start < (instance.scrollOffset ?? 0);
+
   // Open at the newest messages.
   const opened = useRef(false);
   useIsomorphicLayoutEffect(() => {
@@ -222,13 +229,14 @@ export function Timeline({ roomId }: TimelineProps) {
 }
 
 function isFocusable(row: TimelineRow): boolean {
-  return row.kind === 'message' || row.kind === 'state' || row.kind === 'gap';
+  return row.kind === 'message' || row.kind === 'state' || row.kind === 'creation' || row.kind === 'gap';
 }
 
 /** First guesses before a row is measured; images reserve their box from `info`. */
 function estimateSize(row: TimelineRow | undefined): number {
   if (!row) return 48;
-  if (row.kind === 'day' || row.kind === 'unread' || row.kind === 'state') return 32;
+  if (row.kind === 'day' || row.kind === 'unread' || row.kind === 'state' || row.kind === 'creation')
+    return 32;
   if (row.kind === 'gap') return 56;
   const { content } = row.item;
   const header = row.grouped ? 8 : 32;

@@ -4,6 +4,7 @@ import { useMember } from '../hooks/useMember.js';
 import type { TimelineRow } from '../lib/timelineRows.js';
 import { Message } from './Message.js';
 import { ReadReceipts } from './ReadReceipts.js';
+import { RoomCreationSummary } from './RoomCreationSummary.js';
 
 export interface TimelineRowViewProps {
   row: TimelineRow;
@@ -12,7 +13,10 @@ export interface TimelineRowViewProps {
   active: boolean;
 }
 
-/** One row of the timeline: a message, a state change, a gap, a day separator or the unread divider. */
+/**
+ * One row of the timeline: a message, a state change, the room's creation summary, a gap, a day
+ * separator or the unread divider.
+ */
 export function TimelineRowView({ row, roomId, active }: TimelineRowViewProps) {
   const { strings } = useChatContext();
   const tabIndex = active ? 0 : -1;
@@ -42,6 +46,10 @@ export function TimelineRowView({ row, roomId, active }: TimelineRowViewProps) {
       );
     case 'state':
       return <StateRow item={row.item} roomId={roomId} tabIndex={tabIndex} />;
+    case 'creation':
+      return (
+        <RoomCreationSummary create={row.create} changes={row.changes} roomId={roomId} tabIndex={tabIndex} />
+      );
     case 'gap':
       return <GapRow item={row.item} roomId={roomId} tabIndex={tabIndex} />;
   }

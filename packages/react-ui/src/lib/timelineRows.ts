@@ -6,6 +6,8 @@ export type TimelineRow =
   | { kind: 'unread'; key: string }
   | { kind: 'message'; key: string; item: MessageItem; grouped: boolean }
   | { kind: 'state'; key: string; item: StateItem }
+  /** The room's `m.room.create` and the setup its creator did right after, as one summary. */
+  | { kind: 'creation'; key: string; create: StateItem; changes: readonly StateItem[] }
   | { kind: 'gap'; key: string; item: GapItem };
 
 /** Consecutive messages of one sender within this span share one header (name and avatar). */
@@ -21,9 +23,12 @@ export interface TimelineRowOptions {
 export function timelineRows(items: readonly TimelineItem[], options: TimelineRowOptions): TimelineRow[] {
   const rows: TimelineRow[] = [];
   const unreadAt = unreadIndex(items, options);
+  const creation = creationRun(items);
   let previous: TimelineItem | undefined;
   let previousDay: string | undefined;
-  items.forEach((item, index) => {
+  for (let index = 0; index < items.length; index++) {
+    const item = items[index];
+    if (item === undefined) continue;
     let separated = false;
     if (item.kind !== 'gap') {
       const day = new Date(item.ts).toDateString();
@@ -36,6 +41,18 @@ export function timelineRows(items: readonly TimelineItem[], options: TimelineRo
     if (index === unreadAt) {
       rows.push({ kind: 'unread', key: 'unread' });
       separated = true;
+    }
+    if (index === 0 && creation[0] !== undefined) {
+      rows.push({
+        kind: 'creation',
+        key: `creation:${item.key}`,
+        create: creation[0],
+        changes: creation.slice(1),
+      });
+      // One row for the whole run (which holds no message, so no unread divider either).
+      index = creation.length - 1;
+      previous = items[index];
+      continue;
     }
     if (item.kind === 'message') {
       const grouped =
@@ -52,8 +69,27 @@ export function timelineRows(items: readonly TimelineItem[], options: TimelineRo
       rows.push({ kind: 'gap', key: item.key, item });
     }
     previous = item;
-  });
+  }
   return rows;
+}
+
+/**
+ * The room's creation and the state changes its creator made straight after (join rules, history
+ * visibility, name, topic, their own join…): from `m.room.create`, the first item once the history
+ * reaches the room's beginning, up to the first message, gap, change by someone else or new day.
+ * Empty when the beginning is not loaded.
+ */
+function creationRun(items: readonly TimelineItem[]): StateItem[] {
+  const create = items[0];
+  if (create?.kind !== 'state' || create.type !== 'm.room.create') return [];
+  const day = new Date(create.ts).toDateString();
+  const run = [create];
+  for (const item of items.slice(1)) {
+    if (item.kind !== 'state' || item.sender !== create.sender || new Date(item.ts).toDateString() !== day)
+      break;
+    run.push(item);
+  }
+  return run;
 }
 
 /** Index of the first item after the marker that someone else sent; -1 when all is read. */
