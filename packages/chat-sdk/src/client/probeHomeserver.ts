@@ -1,6 +1,7 @@
 /**
  * Whether this browser reaches the homeserver: `GET /_matrix/client/versions` (public, cheap)
- * answers within `timeoutMs`. Blocked networks fail or hang; both mean no.
+ * answers within `timeoutMs`. Blocked networks fail or hang; both mean no. Never from the HTTP
+ * cache: Synapse lets browsers cache the answer, which would say "reachable" with the network down.
  */
 export async function probeHomeserver(
   homeserverUrl: string,
@@ -10,6 +11,7 @@ export async function probeHomeserver(
   try {
     const response = await fetch(`${homeserverUrl.replace(/\/+$/, '')}/_matrix/client/versions`, {
       signal: AbortSignal.timeout(timeoutMs),
+      cache: 'no-store',
     });
     return response.ok;
   } catch {

@@ -406,7 +406,9 @@ export class Outbox {
   #merge(stored: readonly OutboxEntry[]): void {
     const inStorage = new Set(stored.map((entry) => entry.id));
     for (const id of this.#sentElsewhere) if (!inStorage.has(id)) this.#sentElsewhere.delete(id);
-    for (const entry of stored) {
+    // In send order: storage returns entries in any order (IndexedDB: by random txnId), and the
+    // listeners show each new one at the bottom of its room, so a restored queue reads as written.
+    for (const entry of [...stored].sort(compareEntries)) {
       if (this.#isBusy(entry.id) || this.#sentElsewhere.has(entry.id)) continue;
       const current = this.#entries.get(entry.id);
       if (current !== undefined && sameEntry(current, entry)) continue;

@@ -43,6 +43,26 @@ describe.each(backends)('Outbox reload (%s)', (_name, backend) => {
     expect(await storageFor().load(ALICE)).toEqual([]);
   });
 
+  it('announces a restored queue in send order, whatever order storage returns it in', async () => {
+    const storageFor = backend();
+    const server = new FakeServer();
+    const first = await load(server, storageFor());
+    const queued = [];
+    for (const body of ['m1', 'm2', 'm3', 'm4']) queued.push(await first.outbox.enqueue(text(ROOM_A, body)));
+    await first.outbox.stop();
+
+    const stored = storageFor();
+    const reversed: OutboxStorage = {
+      load: async (userId) => (await stored.load(userId)).reverse(),
+      put: (entry) => stored.put(entry),
+      delete: (id) => stored.delete(id),
+      clear: (userId) => stored.clear(userId),
+    };
+    const second = await load(server, reversed);
+    const announced = second.changes.filter((change) => change.type === 'queued');
+    expect(announced.map((change) => change.entry.id)).toEqual(queued.map((entry) => entry.id));
+  });
+
   it('resends with the same txnId after a crash between "accepted" and "deleted"', async () => {
     const storageFor = backend();
     const server = new FakeServer();
