@@ -81,6 +81,36 @@ export class ChatPage {
     await this.composer.press('Enter');
   }
 
+  /** A message of the open room containing `text` that the server has accepted (it has an event id). */
+  sent(text: string | RegExp): Locator {
+    return this.message(text).and(this.page.locator('[data-event-id]'));
+  }
+
+  /** The "Sending…" mark of a message still in the outbox (queued, or in flight). */
+  sending(text: string | RegExp): Locator {
+    return this.message(text).getByText('Sending…');
+  }
+
+  /** The bodies of the timeline's messages as rendered now, top to bottom (only rows in and near view). */
+  async bodies(): Promise<string[]> {
+    return this.timeline.locator('article .om-message__body').allInnerTexts();
+  }
+
+  /**
+   * The connection banner (`role="status"`): empty while live, else the status and how many
+   * messages wait to be sent; `data-status` holds the client's connection status.
+   */
+  get connectionBanner(): Locator {
+    return this.page.locator('.om-connection[role="status"]');
+  }
+
+  /** Waits until the client's connection status is `status` (`live`, `offline`, `fallback`, …). */
+  async connectionIs(status: string, options: { timeout?: number } = {}): Promise<void> {
+    await this.page
+      .locator(`.om-connection[role="status"][data-status=${JSON.stringify(status)}]`)
+      .waitFor({ state: 'attached', ...options });
+  }
+
   /** Runs an action of a message's menu ("Edit", "Delete", "Reply"). */
   async messageAction(text: string | RegExp, action: string): Promise<void> {
     const message = this.message(text);

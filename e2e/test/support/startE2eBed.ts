@@ -8,7 +8,13 @@ import {
   seedDemo,
   serveExample,
 } from '@openmeet/examples/server';
-import { chromiumLaunchOptions, startTestbed, TcpProxy, type Testbed } from '@openmeet/testbed';
+import {
+  chromiumLaunchOptions,
+  matrixRequest,
+  startTestbed,
+  TcpProxy,
+  type Testbed,
+} from '@openmeet/testbed';
 import { type Browser, chromium } from 'playwright-core';
 import { ChatPage } from './ChatPage.js';
 
@@ -41,6 +47,11 @@ export interface E2eBed {
   browser: Browser;
   /** The demo's group and event with these members (the first one a moderator) and the event notice. */
   seed(members: readonly string[]): Promise<{ groupRoomId: string; eventRoomId: string }>;
+  /**
+   * The bodies of the room's `m.room.message` events as Synapse holds them, oldest first (edits
+   * included, redacted ones empty), read with the admin token: what was really delivered.
+   */
+  bodiesOnServer(roomId: string): Promise<string[]>;
   /** A fresh browser context (its own storage: a separate browser profile) signed in as `user`. */
   signIn(user: string, options?: { hash?: string; query?: Record<string, string> }): Promise<ChatPage>;
   stop(): Promise<void>;
@@ -118,6 +129,7 @@ export async function startE2eBed(options: E2eBedOptions = {}): Promise<E2eBed> 
       host,
       browser,
       seed: (members) => seedDemo(host, members),
+      bodiesOnServer: (roomId) => bodiesOnServer(testbed, roomId),
       async signIn(user, { hash = '', query = {} } = {}) {
         const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
         const page = await context.newPage();
@@ -133,4 +145,25 @@ export async function startE2eBed(options: E2eBedOptions = {}): Promise<E2eBed> 
     await stop();
     throw error;
   }
+}
+
+async function bodiesOnServer(testbed: Testbed, roomId: string): Promise<string[]> {
+  const bodies: string[] = [];
+  let from: string | undefined;
+  for (;;) {
+    const query = new URLSearchParams({ dir: 'b', limit: '500', ...(from ? { from } : {}) });
+    const { status, body } = await matrixRequest<{
+      chunk: Array<{ type: string; content: { body?: unknown } }>;
+      end?: string;
+    }>(testbed.homeserverUrl, `/_synapse/admin/v1/rooms/${encodeURIComponent(roomId)}/messages?${query}`, {
+      token: testbed.adminToken,
+    });
+    if (status !== 200) throw new Error(`Synapse answered ${status} for the messages of ${roomId}`);
+    for (const event of body.chunk) {
+      if (event.type === 'm.room.message') bodies.push(String(event.content.body ?? ''));
+    }
+    if (body.chunk.length === 0 || !body.end || body.end === from) break;
+    from = body.end;
+  }
+  return bodies.reverse();
 }
