@@ -175,8 +175,8 @@ export class ChatClient {
    * yet, with enough history to render. Resolves with the room id.
    */
   async openEntityRoom(query: EntityQuery): Promise<string> {
-    await this.connect();
-    const { roomId } = await this.broker.lookupRoom(query);
+    // The lookup needs only the host session: it runs while the client connects, not after it.
+    const [{ roomId }] = await Promise.all([this.broker.lookupRoom(query), this.connect()]);
     if (this.store.getState().rooms[roomId]?.membership !== 'join') {
       await this.requireTransport().joinRoom(roomId);
     }
@@ -240,8 +240,21 @@ export class ChatClient {
         (await this.requireTransport().event(roomId, options.replyTo)).sender;
       content = { ...replyContent(plain, { eventId: options.replyTo, sender }) };
     }
-    this.typing.set(roomId, false);
-    return this.enqueue(roomId, { kind: 'event', eventType: 'm.room.message', content });
+    let settle: () => void = () => {};
+    this.typing.stopAfter(
+      roomId,
+      new Promise<void>((resolve) => {
+        settle = resolve;
+      }),
+    );
+    try {
+      const queued = await this.enqueue(roomId, { kind: 'event', eventType: 'm.room.message', content });
+      this.untilOut(queued.txnId).then(settle);
+      return queued;
+    } catch (error) {
+      settle();
+      throw error;
+    }
   }
 
   /** Replaces the text of one of this user's messages (`m.replace`); the original is kept. */
@@ -641,6 +654,29 @@ export class ChatClient {
     if (!roomId.startsWith('!')) throw new ChatSdkError('CHAT_BAD_INPUT', `Not a room id: ${roomId}`);
     const entry = await this.requireOutbox().enqueue({ roomId, ...input });
     return { txnId: entry.txnId };
+  }
+
+  /** Resolves once the outbox has sent the entry, given up on it for now, or dropped it. */
+  private untilOut(txnId: string): Promise<void> {
+    const outbox = this.outbox;
+    if (!outbox) return Promise.resolve();
+    if (!outbox.entries().some((entry) => entry.txnId === txnId)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const unsubscribe = outbox.subscribe(({ type, entry }) => {
+        if (entry.txnId !== txnId) return;
+        const waiting = entry.state === 'queued' && entry.nextAttemptAt !== undefined;
+        if (
+          type === 'sent' ||
+          type === 'removed' ||
+          entry.state === 'failed' ||
+          entry.state === 'unsent' ||
+          waiting
+        ) {
+          unsubscribe();
+          resolve();
+        }
+      });
+    });
   }
 
   private findMessage(roomId: string, eventId: string): MessageItem | undefined {

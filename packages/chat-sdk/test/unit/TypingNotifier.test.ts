@@ -1,7 +1,7 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TypingNotifier } from '../../src/client/TypingNotifier.js';
 
-function setup(options: { renewMs?: number; timeoutMs?: number } = {}) {
+function setup(options: { renewMs?: number; timeoutMs?: number; maxHoldMs?: number } = {}) {
   let time = 1_000_000;
   const send = vi.fn(async (_roomId: string, _typing: boolean, _timeoutMs: number): Promise<unknown> => ({}));
   const notifier = new TypingNotifier(send, { ...options, now: () => time });
@@ -11,8 +11,20 @@ function setup(options: { renewMs?: number; timeoutMs?: number } = {}) {
     advance(ms: number) {
       time += ms;
     },
+    notices: () => send.mock.calls.map(([roomId, typing]) => [roomId, typing]),
   };
 }
+
+/** Settles promise callbacks and due timers (the "stopped" notice goes out on the next task). */
+const nextTask = () => vi.advanceTimersByTimeAsync(0);
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('TypingNotifier', () => {
   it('sends "typing" once per renewal period while the user keeps typing', () => {
@@ -26,40 +38,56 @@ describe('TypingNotifier', () => {
     expect(send).toHaveBeenCalledTimes(2);
   });
 
-  it('sends "stopped" once, and only after "typing"', () => {
+  it('sends "stopped" once, on the next task, and only after "typing"', async () => {
     const { send, notifier } = setup();
     notifier.set('!a:x', false);
+    await nextTask();
     expect(send).not.toHaveBeenCalled();
     notifier.set('!a:x', true);
     notifier.set('!a:x', false);
     notifier.set('!a:x', false);
+    expect(send.mock.calls.map(([, typing]) => typing)).toEqual([true]);
+    await nextTask();
     expect(send.mock.calls.map(([, typing]) => typing)).toEqual([true, false]);
     // Typing again right after stopping is news.
     notifier.set('!a:x', true);
     expect(send).toHaveBeenCalledTimes(3);
   });
 
-  it('keeps rooms apart', () => {
-    const { send, notifier } = setup();
+  it('sends nothing when typing resumes before "stopped" went out', async () => {
+    const { send, notifier } = setup({ renewMs: 20_000 });
+    notifier.set('!a:x', true);
+    notifier.set('!a:x', false);
+    notifier.set('!a:x', true);
+    await nextTask();
+    expect(send.mock.calls.map(([, typing]) => typing)).toEqual([true]);
+  });
+
+  it('keeps rooms apart', async () => {
+    const { notifier, notices } = setup();
     notifier.set('!a:x', true);
     notifier.set('!b:x', true);
     notifier.set('!a:x', false);
-    expect(send.mock.calls.map(([roomId, typing]) => [roomId, typing])).toEqual([
+    await nextTask();
+    expect(notices()).toEqual([
       ['!a:x', true],
       ['!b:x', true],
       ['!a:x', false],
     ]);
   });
 
-  it('clear() forgets who was typing', () => {
+  it('clear() forgets who was typing, and drops a "stopped" not sent yet', async () => {
     const { send, notifier } = setup();
     notifier.set('!a:x', true);
+    notifier.set('!a:x', false);
     notifier.clear();
     notifier.set('!a:x', false);
+    await nextTask();
     expect(send).toHaveBeenCalledTimes(1);
   });
 
   it('swallows a failed notice', async () => {
+    vi.useRealTimers();
     // A plain function: a vi.fn would observe the rejection itself and hide an unhandled one.
     let sent = 0;
     const notifier = new TypingNotifier(() => {
@@ -76,5 +104,81 @@ describe('TypingNotifier', () => {
     } finally {
       process.off('unhandledRejection', unhandled);
     }
+  });
+});
+
+describe('TypingNotifier.stopAfter (a message is being sent)', () => {
+  it('holds "stopped" until the message is out, including one that set() already scheduled', async () => {
+    const { notifier, notices } = setup();
+    let out: () => void = () => {};
+    notifier.set('!a:x', true);
+    // The composer stops typing, then sends, in the same turn.
+    notifier.set('!a:x', false);
+    notifier.stopAfter(
+      '!a:x',
+      new Promise<void>((resolve) => {
+        out = resolve;
+      }),
+    );
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(notices()).toEqual([['!a:x', true]]);
+    out();
+    await nextTask();
+    expect(notices()).toEqual([
+      ['!a:x', true],
+      ['!a:x', false],
+    ]);
+  });
+
+  it('sends "stopped" after maxHoldMs when the message is not out by then, and once only', async () => {
+    const { notifier, notices } = setup({ maxHoldMs: 3000 });
+    let out: () => void = () => {};
+    notifier.set('!a:x', true);
+    notifier.stopAfter(
+      '!a:x',
+      new Promise<void>((resolve) => {
+        out = resolve;
+      }),
+    );
+    await vi.advanceTimersByTimeAsync(2999);
+    expect(notices()).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    out();
+    await nextTask();
+    expect(notices()).toEqual([
+      ['!a:x', true],
+      ['!a:x', false],
+    ]);
+  });
+
+  it('also releases "stopped" when the send fails', async () => {
+    const { notifier, notices } = setup();
+    notifier.set('!a:x', true);
+    notifier.stopAfter('!a:x', Promise.reject(new Error('refused')));
+    await nextTask();
+    expect(notices().at(-1)).toEqual(['!a:x', false]);
+  });
+
+  it('does nothing when the user was not typing', async () => {
+    const { send, notifier } = setup();
+    notifier.stopAfter('!a:x', Promise.resolve());
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(send).not.toHaveBeenCalled();
+  });
+
+  it('drops the held "stopped" when typing resumes before the message is out', async () => {
+    const { notifier, notices } = setup({ renewMs: 20_000 });
+    let out: () => void = () => {};
+    notifier.set('!a:x', true);
+    notifier.stopAfter(
+      '!a:x',
+      new Promise<void>((resolve) => {
+        out = resolve;
+      }),
+    );
+    notifier.set('!a:x', true);
+    out();
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(notices()).toEqual([['!a:x', true]]);
   });
 });
