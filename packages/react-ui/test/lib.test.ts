@@ -46,6 +46,18 @@ describe('timelineRows', () => {
     ]);
   });
 
+  it('puts no day separator above the oldest loaded message while older ones may come', () => {
+    const first = message({ eventId: '$old' });
+    const later = message({ eventId: '$later', ts: first.ts + 1000 });
+    const kinds = (moreBefore: boolean) =>
+      timelineRows([first, later], { readUpTo: undefined, userId: ME, moreBefore }).map((row) =>
+        row.kind === 'message' ? row.item.eventId : row.kind,
+      );
+    expect(kinds(false)).toEqual(['day', '$old', '$later']);
+    // The first row is then the message itself, whose key stays put when older ones are prepended.
+    expect(kinds(true)).toEqual(['$old', '$later']);
+  });
+
   it('does not group across a gap', () => {
     const gap: GapItem = { kind: 'gap', key: 'g', token: 't', filling: false };
     const first = message();

@@ -42,7 +42,10 @@ export function Timeline({ roomId }: TimelineProps) {
   const [readUpTo, setReadUpTo] = useState(room?.fullyReadEventId);
   if (readUpTo === undefined && room?.fullyReadEventId !== undefined) setReadUpTo(room.fullyReadEventId);
 
-  const rows = useMemo(() => timelineRows(items, { readUpTo, userId }), [items, readUpTo, userId]);
+  const rows = useMemo(
+    () => timelineRows(items, { readUpTo, userId, moreBefore: hasMore }),
+    [items, readUpTo, userId, hasMore],
+  );
   const focusable = useMemo(() => rows.flatMap((row, index) => (isFocusable(row) ? [index] : [])), [rows]);
   const [activeKey, setActiveKey] = useState<string>();
   const activeFound = activeKey === undefined ? -1 : rows.findIndex((row) => row.key === activeKey);

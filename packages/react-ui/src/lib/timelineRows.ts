@@ -18,6 +18,12 @@ export interface TimelineRowOptions {
   readUpTo: string | undefined;
   /** Your own messages never count as new. */
   userId: string | undefined;
+  /**
+   * Older items may still be loaded: the oldest loaded item gets no day separator (its day may have
+   * begun earlier), so the first row is an item whose key stays when older items are prepended
+   * and the virtualiser can keep the view on it. Default false.
+   */
+  moreBefore?: boolean | undefined;
 }
 
 export function timelineRows(items: readonly TimelineItem[], options: TimelineRowOptions): TimelineRow[] {
@@ -26,6 +32,8 @@ export function timelineRows(items: readonly TimelineItem[], options: TimelineRo
   const creation = creationRun(items);
   let previous: TimelineItem | undefined;
   let previousDay: string | undefined;
+  const firstDated = items.find((item) => item.kind !== 'gap');
+  if (options.moreBefore && firstDated !== undefined) previousDay = new Date(firstDated.ts).toDateString();
   for (let index = 0; index < items.length; index++) {
     const item = items[index];
     if (item === undefined) continue;
