@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { writeHeapSnapshot } from 'node:v8';
 import { buildApp, loadConfig } from '@openmeet/broker';
 import { serve } from './ipc.js';
 import { settledMemory } from './memory.js';
@@ -12,6 +14,8 @@ const url = await app.listen({ host: '127.0.0.1', port: 0 });
 serve({
   url: async () => url,
   memory: settledMemory,
+  // BENCH_HEAP_SNAPSHOT=<dir>: a heap snapshot at the steady reading, to see what an idle user costs.
+  heapSnapshot: async (dir: string) => writeHeapSnapshot(join(dir, `broker-${process.pid}.heapsnapshot`)),
   close: async () => {
     await app.close();
   },

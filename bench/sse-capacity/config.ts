@@ -11,6 +11,11 @@ export interface SseCapacityConfig {
   idleSeconds: number;
   /** Users connected (or clients started) at a time during setup. */
   concurrency: number;
+  /**
+   * Seconds after the last user connected before the steady memory reading: past the broker's
+   * initial-batch TTL (60 s) and its memory store's sweep (every 60 s).
+   */
+  steadySeconds: number;
 }
 
 export function readConfig(): SseCapacityConfig {
@@ -20,5 +25,6 @@ export function readConfig(): SseCapacityConfig {
     seconds: positiveInt('BENCH_SECONDS', 10),
     idleSeconds: positiveInt('BENCH_IDLE_SECONDS', 30),
     concurrency: positiveInt('BENCH_CONCURRENCY', 8),
+    steadySeconds: positiveInt('BENCH_STEADY_SECONDS', 125),
   };
 }

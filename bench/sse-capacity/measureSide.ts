@@ -11,7 +11,10 @@ import { sendMessages } from './sender.js';
 export interface SideMeasurement {
   users: number;
   before: MemorySnapshot;
+  /** 5 s after the last user connected. */
   after: MemorySnapshot;
+  /** `steadySeconds` after the last user connected: what idle users cost for as long as they stay. */
+  steady: MemorySnapshot;
   /** Cores the process under test used while everyone was connected and nothing was sent. */
   idleCores: number;
   /** Cores Synapse used meanwhile: serving the idle side's long-polls. */
@@ -74,9 +77,8 @@ export async function measureSide(
       `${name}: ${failures.length} users failed to connect, e.g. ${failures.slice(0, 3).join(' | ')}`,
     );
   }
-  progress(
-    `${name}: ${config.users} users connected in ${((performance.now() - started) / 1000).toFixed(1)} s`,
-  );
+  const connected = performance.now();
+  progress(`${name}: ${config.users} users connected in ${((connected - started) / 1000).toFixed(1)} s`);
   await sleep(SETTLE_MS);
   const after = await side.target.call<MemorySnapshot>('memory');
 
@@ -93,6 +95,16 @@ export async function measureSide(
   const idleCores = (side.target.cpuSeconds() - t0.target) / wall;
   const synapseIdleCores = (cpuSecondsOf(synapsePid) - t0.synapse) / wall;
   const idleOtherCores = Math.max(0, idleOther.stop() - (childSeconds() - t0.children) / wall);
+  const steadyIn = config.steadySeconds * 1000 - (performance.now() - connected);
+  if (steadyIn > 0) {
+    progress(`${name}: steady memory in ${(steadyIn / 1000).toFixed(0)} s`);
+    await sleep(steadyIn);
+  }
+  const steady = await side.target.call<MemorySnapshot>('memory');
+  const snapshots = process.env.BENCH_HEAP_SNAPSHOT;
+  if (snapshots && side.target !== side.consumer) {
+    progress(`${name}: heap snapshot ${await side.target.call<string>('heapSnapshot', snapshots)}`);
+  }
 
   progress(`${name}: fan-out, ${config.rate} messages/s for ${config.seconds} s`);
   const run = randomUUID();
@@ -122,6 +134,7 @@ export async function measureSide(
     users: config.users,
     before,
     after,
+    steady,
     idleCores,
     synapseIdleCores,
     latency,

@@ -1,4 +1,5 @@
 import { ClientEvent, createClient, Filter, type MatrixClient, RoomEvent, SyncState } from 'matrix-js-sdk';
+import { Agent, setGlobalDispatcher } from 'undici';
 import { pool } from '../cutover/phases.js';
 import { serve } from './ipc.js';
 import { LatencyRecorder } from './latency.js';
@@ -12,6 +13,13 @@ import { SDK_START_OPTIONS, type SdkSession, SYNC_FILTER_DEFINITION } from './sd
 
 // matrix-js-sdk retries failed syncs itself; a client still not synced after this is a failure.
 const PREPARE_TIMEOUT_MS = 600_000;
+
+// One HTTP agent for every client, tuned like the broker's pool to Synapse (30 s keep-alive), with
+// a connect timeout long enough for SYN retries: a thousand clients starting against a busy Synapse
+// overflow its accept queue (50), and undici's default 10 s connect timeout then fails the fetch,
+// matrix-js-sdk retries, and Synapse redoes the work: the baseline would measure that storm, not
+// the design.
+setGlobalDispatcher(new Agent({ keepAliveTimeout: 30_000, connect: { timeout: 120_000 } }));
 
 // matrix-js-sdk logs every sync at info/debug level (and notes push rules at warn): a thousand clients would flood the terminal.
 for (const method of ['log', 'info', 'debug', 'warn'] as const) console[method] = () => {};
