@@ -135,6 +135,11 @@ describe('room routes', () => {
       aliasPrefix: 'om',
       aliasPattern: '{prefix}-{kind}-{slug}',
       roleLevels: { owner: 100, admin: 75, moderator: 50, member: 0 },
+      serviceDisplayName: 'OpenMeet',
     });
+    expect(
+      loadConfig({ ...bed.env, BROKER_SERVICE_DISPLAY_NAME: '  Hikers Club  ' }).rooms.serviceDisplayName,
+    ).toBe('Hikers Club');
+    expect(() => loadConfig({ ...bed.env, BROKER_SERVICE_DISPLAY_NAME: ' ' })).toThrow(ConfigError);
   });
 });
