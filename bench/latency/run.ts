@@ -9,6 +9,7 @@ import type { Breakdown } from './breakdown.js';
 import { type BrowserPairResult, measureBrowserPair } from './browserPair.js';
 import { readConfig } from './config.js';
 import { measureRawPair } from './rawPair.js';
+import { measureRawPairInBrowser } from './rawPairInBrowser.js';
 import { checkTargets, formatRows, formatSteps, type Row } from './report.js';
 
 const OTHER_CPU_WARNING = 0.1;
@@ -41,6 +42,9 @@ async function main(cleanup: Cleanup): Promise<number> {
   const rawFirst = await measure('raw pair', raw);
   const direct = await measure('browsers, direct', () => measureBrowserPair(bed, 'direct', config));
   const sse = await measure('browsers, SSE', () => measureBrowserPair(bed, 'sse', config));
+  const rawInBrowser = await measure('raw pair in a browser', () =>
+    measureRawPairInBrowser(bed, `http://127.0.0.1:${bed.proxy.port}`, groupRoomId, tokens, config),
+  );
   const rawLast = await measure('raw pair again', raw);
 
   // The baseline is both raw runs together: the browser rows ran between them.
@@ -60,6 +64,8 @@ async function main(cleanup: Cleanup): Promise<number> {
     baseline,
     browserRow('SDK + React, direct', direct),
     browserRow('SDK + React, SSE', sse),
+    // Not the targets' baseline (the issue's raw pair has no browser): what CORS costs any browser client.
+    { name: 'raw pair in a browser', latencies: rawInBrowser.value, otherCores: rawInBrowser.otherCores },
   ];
 
   console.log(
