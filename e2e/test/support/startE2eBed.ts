@@ -10,7 +10,7 @@ import {
 } from '@openmeet/examples/server';
 import {
   chromiumLaunchOptions,
-  matrixRequest,
+  roomMessageBodies,
   startTestbed,
   TcpProxy,
   type Testbed,
@@ -129,7 +129,7 @@ export async function startE2eBed(options: E2eBedOptions = {}): Promise<E2eBed> 
       host,
       browser,
       seed: (members) => seedDemo(host, members),
-      bodiesOnServer: (roomId) => bodiesOnServer(testbed, roomId),
+      bodiesOnServer: (roomId) => roomMessageBodies(testbed, roomId),
       async signIn(user, { hash = '', query = {} } = {}) {
         const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
         const page = await context.newPage();
@@ -145,25 +145,4 @@ export async function startE2eBed(options: E2eBedOptions = {}): Promise<E2eBed> 
     await stop();
     throw error;
   }
-}
-
-async function bodiesOnServer(testbed: Testbed, roomId: string): Promise<string[]> {
-  const bodies: string[] = [];
-  let from: string | undefined;
-  for (;;) {
-    const query = new URLSearchParams({ dir: 'b', limit: '500', ...(from ? { from } : {}) });
-    const { status, body } = await matrixRequest<{
-      chunk: Array<{ type: string; content: { body?: unknown } }>;
-      end?: string;
-    }>(testbed.homeserverUrl, `/_synapse/admin/v1/rooms/${encodeURIComponent(roomId)}/messages?${query}`, {
-      token: testbed.adminToken,
-    });
-    if (status !== 200) throw new Error(`Synapse answered ${status} for the messages of ${roomId}`);
-    for (const event of body.chunk) {
-      if (event.type === 'm.room.message') bodies.push(String(event.content.body ?? ''));
-    }
-    if (body.chunk.length === 0 || !body.end || body.end === from) break;
-    from = body.end;
-  }
-  return bodies.reverse();
 }

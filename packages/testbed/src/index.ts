@@ -8,6 +8,7 @@ export { prepareTestbed } from './prepareTestbed.js';
 export type { RateLimitProfile } from './rateLimits.js';
 export { pingRedis, type RedisHandle, type RedisMode, redactUrl, resolveRedis } from './redis.js';
 export { type RegisteredUser, registerWithSharedSecret } from './registerAdmin.js';
+export { roomMessageBodies } from './roomMessageBodies.js';
 export {
   type AppServiceRegistration,
   startTestbed,

@@ -185,10 +185,11 @@ export class SseHub {
           else if (epoch !== loop.epoch) this.#stopUser(loop.userId, 'revoked');
         }),
       );
+      const deviceEpochs = new Map<string, Promise<number>>();
       await Promise.all(
         [...this.#streams.values()].flatMap((streams) =>
           [...streams].map(async (stream) => {
-            const status = await sessions.statusOf(stream.grant).catch(() => undefined);
+            const status = await sessions.statusOf(stream.grant, deviceEpochs).catch(() => undefined);
             if (status === 'revoked') stream.close({ closed: 'revoked' });
             else if (status === 'expired' || status === 'ended') stream.close({ closed: 'session ended' });
             else if (status === undefined) stream.close();

@@ -150,11 +150,19 @@ export class SseSessions {
 
   /**
    * Whether a grant still holds: not expired, its device not revoked, and for cookie sessions not
-   * ended. The user's epoch is checked once per user by the caller, not per grant.
+   * ended. The user's epoch is checked once per user by the caller, not per grant; pass the same
+   * `deviceEpochs` map to every call of one check to read each device's epoch once.
    */
-  async statusOf(grant: SseGrant): Promise<GrantStatus> {
+  async statusOf(grant: SseGrant, deviceEpochs?: Map<string, Promise<number>>): Promise<GrantStatus> {
     if (grant.expiresAt <= this.now()) return 'expired';
-    if ((await this.deviceEpochOf(grant.userId, grant.deviceKey)) !== grant.deviceEpoch) return 'revoked';
+    // One read per device per check, however many streams the device has open (`deviceEpochs`).
+    const key = deviceEpochKey(grant.userId, grant.deviceKey);
+    let epoch = deviceEpochs?.get(key);
+    if (!epoch) {
+      epoch = this.deviceEpochOf(grant.userId, grant.deviceKey);
+      deviceEpochs?.set(key, epoch);
+    }
+    if ((await epoch) !== grant.deviceEpoch) return 'revoked';
     if (!grant.session) return 'live';
     return (await this.options.store.get(grant.session.key)) === undefined ? 'ended' : 'live';
   }
