@@ -89,8 +89,9 @@ export function buildApp(config: BrokerConfig, options: BuildAppOptions = {}): F
     origin: config.corsOrigins,
     credentials: true,
     maxAge: 600,
-    // The default (GET, HEAD, POST) fails the preflight of the proxy's PUTs and DELETEs.
-    methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'],
+    // The default (GET, HEAD, POST) fails the preflight of the proxy's PUTs and DELETEs; OPTIONS lets
+    // the chat SDK preflight a message's send URL while the user types (its answer is then cached).
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
     // Cross-origin scripts read only safelisted headers unless told; the proxy relays these two.
     exposedHeaders: ['retry-after', 'content-disposition'],
   });

@@ -307,6 +307,23 @@ describe('/api/matrix/proxy/* against a stand-in homeserver', () => {
     expect(seen).toHaveLength(0);
   });
 
+  it("passes the preflight of the SDK's OPTIONS warm-up, whose cached answer then covers the send", async () => {
+    const preflight = await app.inject({
+      method: 'OPTIONS',
+      url: SEND,
+      headers: {
+        origin: ORIGIN,
+        'access-control-request-method': 'OPTIONS',
+        'access-control-request-headers': 'authorization,content-type',
+      },
+    });
+    expect(preflight.statusCode).toBe(204);
+    const methods = String(preflight.headers['access-control-allow-methods']).split(/,\s*/);
+    expect(methods).toEqual(expect.arrayContaining(['OPTIONS', 'PUT']));
+    expect(String(preflight.headers['access-control-allow-headers'])).toMatch(/authorization/i);
+    expect(seen).toHaveLength(0);
+  });
+
   it('counts relayed requests by route pattern and status', async () => {
     await app.inject({ method: 'GET', url: `${P}/_matrix/client/v3/pushrules/`, headers: AUTH });
     await app.inject({ method: 'GET', url: `${P}/_matrix/client/v3/sync`, headers: AUTH });

@@ -37,6 +37,7 @@ import type { Transport } from '../transport/Transport.js';
 import { probeHomeserver } from './probeHomeserver.js';
 import { ReadTracker } from './ReadTracker.js';
 import { RoomHistory } from './RoomHistory.js';
+import { SendWarmer } from './SendWarmer.js';
 import { type TransportMode, TransportSwitch } from './TransportSwitch.js';
 import { TypingNotifier } from './TypingNotifier.js';
 import { waitForState } from './waitForState.js';
@@ -100,6 +101,7 @@ export class ChatClient {
   private outbox: Outbox | undefined;
   private readonly history: RoomHistory;
   private readonly typing: TypingNotifier;
+  private readonly sendWarmer: SendWarmer;
   private readonly reads: ReadTracker;
   private readonly media: MediaCache;
   private connecting: Promise<void> | undefined;
@@ -122,6 +124,9 @@ export class ChatClient {
     this.typing = new TypingNotifier((roomId, typing, timeoutMs) =>
       this.requireTransport().typing(roomId, this.requireUserId(), typing, timeoutMs),
     );
+    this.sendWarmer = new SendWarmer({
+      warm: (roomId, txnId) => this.transports?.current.warmSend(roomId, 'm.room.message', txnId),
+    });
     this.media = new MediaCache((serverName, mediaId, thumbnail) =>
       this.requireTransport().media(serverName, mediaId, thumbnail),
     );
@@ -248,7 +253,13 @@ export class ChatClient {
       }),
     );
     try {
-      const queued = await this.enqueue(roomId, { kind: 'event', eventType: 'm.room.message', content });
+      const txnId = this.sendWarmer.take(roomId);
+      const queued = await this.enqueue(roomId, {
+        kind: 'event',
+        eventType: 'm.room.message',
+        content,
+        ...(txnId === undefined ? {} : { txnId }),
+      });
       this.untilOut(queued.txnId).then(settle);
       return queued;
     } catch (error) {
@@ -327,10 +338,14 @@ export class ChatClient {
     await this.requireOutbox().discard(txnId);
   }
 
-  /** Tell the room this user is typing (throttled); false when they stop or leave the field. */
+  /**
+   * Tell the room this user is typing (throttled); false when they stop or leave the field. Typing
+   * also readies the room's next message, so that it leaves without a CORS preflight (`SendWarmer`).
+   */
   setTyping(roomId: string, typing: boolean): void {
     if (!this.transports) return;
     this.typing.set(roomId, typing);
+    if (typing && roomId.startsWith('!')) this.sendWarmer.warm(roomId);
   }
 
   /** Moves the read receipt and the fully-read marker to `eventId` (debounced per room). */
@@ -649,6 +664,7 @@ export class ChatClient {
       eventType: string;
       content: Record<string, unknown>;
       redacts?: string;
+      txnId?: string;
     },
   ): Promise<Queued> {
     if (!roomId.startsWith('!')) throw new ChatSdkError('CHAT_BAD_INPUT', `Not a room id: ${roomId}`);
@@ -727,6 +743,7 @@ export class ChatClient {
     for (const cleanup of this.cleanups.splice(0)) cleanup();
     this.reads.dispose();
     this.typing.clear();
+    this.sendWarmer.clear();
     this.media.clear();
     this.transports?.stop();
     this.transports = undefined;

@@ -37,6 +37,8 @@ const enc = encodeURIComponent;
  */
 export class HomeserverApi {
   private http: Promise<{ api: MatrixHttpApi; module: HttpApiModule }> | undefined;
+  /** The HTTP layer once loaded, for the one synchronous caller (`warmSend`). */
+  private loaded: { api: MatrixHttpApi; module: HttpApiModule } | undefined;
 
   constructor(
     private readonly options: {
@@ -82,6 +84,32 @@ export class HomeserverApi {
       content,
       signal,
     );
+  }
+
+  /**
+   * Has the browser preflight `sendEvent`'s URL now, while nothing waits for it (see `SendWarmer`):
+   * an `OPTIONS` request with the send's own headers, which servers answer without acting on it.
+   * Skipped where no preflight would happen (outside a browser, a same-origin homeserver) and before
+   * the HTTP layer has loaded; failures are ignored, the send then preflights as usual.
+   */
+  warmSend(roomId: string, type: string, txnId: string): void {
+    const loaded = this.loaded;
+    const origin = (globalThis as { location?: { origin?: string } }).location?.origin;
+    if (loaded === undefined || origin === undefined) return;
+    const url = loaded.api.getUrl(`/rooms/${enc(roomId)}/send/${enc(type)}/${enc(txnId)}`);
+    if (url.origin === origin) return;
+    const fetchFn = this.options.fetch ?? globalThis.fetch;
+    // The preflight is what counts; its answer is cached for the same URL, mode and credentials.
+    fetchFn(url, {
+      method: 'OPTIONS',
+      mode: 'cors',
+      credentials: 'omit',
+      referrerPolicy: 'no-referrer',
+      headers: {
+        Authorization: `Bearer ${this.options.tokens.accessToken()}`,
+        'Content-Type': 'application/json',
+      },
+    }).catch(() => undefined);
   }
 
   redact(
@@ -277,20 +305,24 @@ export class HomeserverApi {
   }
 
   private load(): Promise<{ api: MatrixHttpApi; module: HttpApiModule }> {
-    this.http ??= Promise.all([
+    if (this.http !== undefined) return this.http;
+    this.http = Promise.all([
       import('matrix-js-sdk/lib/http-api/index.js'),
       import('matrix-js-sdk/lib/models/typed-event-emitter.js'),
-    ]).then(([module, { TypedEventEmitter }]) => ({
-      module,
-      api: new module.MatrixHttpApi(new TypedEventEmitter(), {
-        baseUrl: this.options.baseUrl,
-        prefix: module.ClientPrefix.V3,
-        onlyData: true,
-        useAuthorizationHeader: true,
-        accessToken: this.options.tokens.accessToken(),
-        ...(this.options.fetch ? { fetchFn: this.options.fetch } : {}),
-      }),
-    }));
+    ]).then(([module, { TypedEventEmitter }]) => {
+      this.loaded = {
+        module,
+        api: new module.MatrixHttpApi(new TypedEventEmitter(), {
+          baseUrl: this.options.baseUrl,
+          prefix: module.ClientPrefix.V3,
+          onlyData: true,
+          useAuthorizationHeader: true,
+          accessToken: this.options.tokens.accessToken(),
+          ...(this.options.fetch ? { fetchFn: this.options.fetch } : {}),
+        }),
+      };
+      return this.loaded;
+    });
     return this.http;
   }
 }

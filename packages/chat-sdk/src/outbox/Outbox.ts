@@ -9,6 +9,7 @@ import {
 } from './OutboxChannel.js';
 import {
   compareEntries,
+  newTxnId,
   type OutboxChange,
   type OutboxEntry,
   type OutboxEntryError,
@@ -48,9 +49,11 @@ export interface OutboxOptions {
 type Phase = 'idle' | 'started' | 'stopped';
 
 /**
- * A durable, per-room FIFO of outgoing events. Everything is persisted before any request, sent with
- * a txnId fixed at enqueue time (so the server dedupes retries, reloads and tab crashes), retried per
- * `OutboxPolicy`, and deleted once accepted, before the room's next entry starts.
+ * A durable, per-room FIFO of outgoing events. Each entry gets a txnId at enqueue time (so the server
+ * dedupes retries, reloads and tab crashes) and is written to storage; when this tab sends and the
+ * room is free, its first request starts together with that write rather than after it (a write
+ * costs a few milliseconds on every message). Entries are retried per `OutboxPolicy` and deleted
+ * once accepted, before the room's next entry starts.
  *
  * Every tab keeps a view of the shared storage; only the leader tab sends. Writes made here are
  * announced on the channel, and the other tabs reload from storage on each announcement.
@@ -150,16 +153,22 @@ export class Outbox {
   }
 
   /**
-   * Persists the entry, then sends it in turn. Rejects with `CHAT_EVENT_TOO_LARGE` (nothing stored,
-   * nothing sent), `CHAT_BAD_INPUT`, `CHAT_STORAGE` or `CHAT_CLOSED`.
+   * Queues the entry and resolves once it is stored; its request may already be on its way. Rejects
+   * with `CHAT_EVENT_TOO_LARGE` (nothing stored, nothing sent), `CHAT_BAD_INPUT`, `CHAT_CLOSED`, or
+   * `CHAT_STORAGE` when the write failed before any request started (then nothing is kept). A write
+   * that fails after the request started does not stop it: the entry goes on from memory (it would not
+   * survive a reload) and the failure goes to `onError`.
    */
   async enqueue(input: OutboxInput): Promise<OutboxEntry> {
     this.#assertOpen();
     if (input.kind === 'redaction' && input.redacts === undefined) {
       throw new ChatSdkError('CHAT_BAD_INPUT', 'A redaction needs the id of the event it redacts');
     }
+    if (input.txnId !== undefined && (!TXN_ID.test(input.txnId) || this.#entries.has(input.txnId))) {
+      throw new ChatSdkError('CHAT_BAD_INPUT', 'The transaction id is not a fresh one from newTxnId()');
+    }
     const content = jsonCopy(input.content);
-    const txnId = `om.${crypto.randomUUID()}`;
+    const txnId = input.txnId ?? newTxnId();
     const redacts = input.redacts === undefined ? {} : { redacts: input.redacts };
     const size = eventSize({
       userId: this.#userId,
@@ -191,14 +200,23 @@ export class Outbox {
       state: 'queued',
       attempts: 0,
     };
-    // Stored before it exists in memory, so a failed write leaves no trace and a reload cannot race it.
-    await this.#serial(async () => {
-      await this.#storage.put(entry);
-      this.#entries.set(entry.id, entry);
-      this.#emit({ type: 'queued', entry });
-    });
-    this.#announce();
+    // A pending write keeps a reload from dropping the entry before storage has it.
+    const stored = this.#write([entry.id], () => this.#storage.put(entry));
+    this.#entries.set(entry.id, entry);
+    this.#emit({ type: 'queued', entry });
     this.#pump();
+    try {
+      await stored;
+    } catch (error) {
+      const started = this.#inFlight.has(entry.id) || this.#settling.has(entry.id);
+      if (started || !this.#entries.has(entry.id)) {
+        this.#onError(error);
+        return entry;
+      }
+      this.#entries.delete(entry.id);
+      this.#emit({ type: 'removed', entry });
+      throw error;
+    }
     return entry;
   }
 
@@ -494,6 +512,8 @@ export class Outbox {
     if (this.#phase === 'stopped') throw closedError();
   }
 }
+
+const TXN_ID = /^om\.[0-9a-f-]{36}$/;
 
 function withoutWait(entry: OutboxEntry): OutboxEntry {
   const { nextAttemptAt: _nextAttemptAt, error: _error, ...rest } = entry;

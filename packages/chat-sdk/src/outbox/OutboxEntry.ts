@@ -26,6 +26,16 @@ export interface OutboxInput {
   readonly content: Record<string, unknown>;
   /** The redacted event's id; required when `kind` is `redaction`. */
   readonly redacts?: string;
+  /**
+   * A transaction id made earlier with `newTxnId()` and not used yet (the client fixes the next
+   * message's id while the user types, to warm up its request). Default: a new one.
+   */
+  readonly txnId?: string;
+}
+
+/** A fresh transaction id: unique per event, so the server dedupes retries of one send and nothing else. */
+export function newTxnId(): string {
+  return `om.${crypto.randomUUID()}`;
 }
 
 /**

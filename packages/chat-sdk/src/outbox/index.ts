@@ -12,14 +12,15 @@ export {
   type OutboxMessage,
   openBroadcastChannel,
 } from './OutboxChannel.js';
-export type {
-  OutboxChange,
-  OutboxChangeType,
-  OutboxEntry,
-  OutboxEntryError,
-  OutboxEntryKind,
-  OutboxEntryState,
-  OutboxInput,
+export {
+  newTxnId,
+  type OutboxChange,
+  type OutboxChangeType,
+  type OutboxEntry,
+  type OutboxEntryError,
+  type OutboxEntryKind,
+  type OutboxEntryState,
+  type OutboxInput,
 } from './OutboxEntry.js';
 export {
   alwaysLeader,

@@ -14,6 +14,7 @@ export interface TransportSink {
 export type TransportRequests = Pick<
   HomeserverApi,
   | 'sendEvent'
+  | 'warmSend'
   | 'redact'
   | 'messages'
   | 'event'
@@ -51,6 +52,7 @@ export interface Transport extends TransportRequests {
 export function requestsOf(api: HomeserverApi): TransportRequests {
   return {
     sendEvent: (...args) => api.sendEvent(...args),
+    warmSend: (...args) => api.warmSend(...args),
     redact: (...args) => api.redact(...args),
     messages: (...args) => api.messages(...args),
     event: (...args) => api.event(...args),

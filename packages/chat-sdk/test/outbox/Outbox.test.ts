@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ChatSdkError, isChatSdkError } from '../../src/ChatSdkError.js';
 import { MemoryOutboxStorage } from '../../src/outbox/MemoryOutboxStorage.js';
 import type { OutboxOptions } from '../../src/outbox/Outbox.js';
-import type { OutboxEntry } from '../../src/outbox/OutboxEntry.js';
+import { newTxnId, type OutboxEntry } from '../../src/outbox/OutboxEntry.js';
 import type { OutboxStorage } from '../../src/outbox/OutboxStorage.js';
 import { settle } from './fakes.js';
 import { ALICE, newWorld, openTab, ROOM_A, ROOM_B, type Tab, text } from './harness.js';
@@ -27,7 +27,7 @@ async function started(options: { storage?: OutboxStorage; overrides?: Partial<O
 const stateOf = (entries: OutboxEntry[], id: string) => entries.find((entry) => entry.id === id)?.state;
 
 describe('Outbox: enqueue and send', () => {
-  it('persists before resolving, sends with the txnId, and deletes once accepted', async () => {
+  it('sends while it stores, resolves once stored, and deletes once accepted', async () => {
     let releasePut: () => void = () => undefined;
     const inner = new MemoryOutboxStorage();
     const storage: OutboxStorage = {
@@ -45,8 +45,10 @@ describe('Outbox: enqueue and send', () => {
       resolved = true;
     });
     await settle();
+    // The request does not wait for the write, and the write is not skipped for it.
     expect(resolved).toBe(false);
-    expect(server.calls).toEqual([]);
+    expect(server.calls).toHaveLength(1);
+    expect(await inner.load(ALICE)).toEqual([]);
 
     releasePut();
     const entry = await enqueued;
@@ -71,6 +73,90 @@ describe('Outbox: enqueue and send', () => {
       ['state', 'sending', undefined],
       ['sent', 'sending', '$event1'],
     ]);
+  });
+
+  it('an answer that comes before the write still deletes the entry from storage, after the write', async () => {
+    let releasePut: () => void = () => undefined;
+    const inner = new MemoryOutboxStorage();
+    const storage: OutboxStorage = {
+      load: (userId) => inner.load(userId),
+      put: async (entry) => {
+        if (entry.state === 'queued') await new Promise<void>((resolve) => (releasePut = resolve));
+        await inner.put(entry);
+      },
+      delete: (id) => inner.delete(id),
+      clear: (userId) => inner.clear(userId),
+    };
+    const { outbox, server, changes } = await started({ storage });
+    const enqueued = outbox.enqueue(text(ROOM_A, 'fast'));
+    await settle();
+    server.next().accept();
+    await settle();
+    releasePut();
+    await enqueued;
+    await settle();
+    expect(await inner.load(ALICE)).toEqual([]);
+    expect(outbox.entries()).toEqual([]);
+    expect(changes.map((change) => change.type)).toEqual(['queued', 'state', 'sent']);
+    expect(server.delivered).toHaveLength(1);
+  });
+
+  it('keeps sending from memory when the write fails after the request started, and reports it', async () => {
+    const inner = new MemoryOutboxStorage();
+    const diskFull = new ChatSdkError('CHAT_STORAGE', 'IndexedDB put failed');
+    const storage: OutboxStorage = {
+      load: (userId) => inner.load(userId),
+      put: () => Promise.reject(diskFull),
+      delete: (id) => inner.delete(id),
+      clear: (userId) => inner.clear(userId),
+    };
+    const { outbox, server, errors } = await started({ storage });
+    const entry = await outbox.enqueue(text(ROOM_A, 'still goes'));
+    expect(errors).toContain(diskFull);
+    expect(outbox.entries().map((e) => e.id)).toEqual([entry.id]);
+    server.next().accept();
+    await settle();
+    expect(server.delivered).toEqual([entry.txnId]);
+    expect(outbox.entries()).toEqual([]);
+  });
+
+  it('rejects with the storage error and keeps nothing when the write fails before its turn came', async () => {
+    const inner = new MemoryOutboxStorage();
+    let failPuts = false;
+    const storage: OutboxStorage = {
+      load: (userId) => inner.load(userId),
+      put: (entry) =>
+        failPuts ? Promise.reject(new ChatSdkError('CHAT_STORAGE', 'full')) : inner.put(entry),
+      delete: (id) => inner.delete(id),
+      clear: (userId) => inner.clear(userId),
+    };
+    const { outbox, server, changes } = await started({ storage });
+    const first = await outbox.enqueue(text(ROOM_A, 'first'));
+    await settle();
+    failPuts = true;
+    const error = await outbox.enqueue(text(ROOM_A, 'second')).catch((e: unknown) => e);
+    expect(isChatSdkError(error, 'CHAT_STORAGE')).toBe(true);
+    expect(outbox.entries().map((e) => e.id)).toEqual([first.id]);
+    expect(changes.filter((c) => c.entry.id !== first.id).map((c) => c.type)).toEqual(['queued', 'removed']);
+    failPuts = false;
+    server.next().accept();
+    await settle();
+    expect(server.calls.map((call) => call.txnId)).toEqual([first.txnId]);
+  });
+
+  it('takes a transaction id made beforehand, once', async () => {
+    const { outbox, server } = await started();
+    const txnId = newTxnId();
+    const entry = await outbox.enqueue({ ...text(ROOM_A, 'prepared'), txnId });
+    expect(entry.txnId).toBe(txnId);
+    await settle();
+    expect(server.next().txnId).toBe(txnId);
+    const again = await outbox.enqueue({ ...text(ROOM_A, 'again'), txnId }).catch((e: unknown) => e);
+    expect(isChatSdkError(again, 'CHAT_BAD_INPUT')).toBe(true);
+    const forged = await outbox
+      .enqueue({ ...text(ROOM_A, 'forged'), txnId: 'x/../y' })
+      .catch((e: unknown) => e);
+    expect(isChatSdkError(forged, 'CHAT_BAD_INPUT')).toBe(true);
   });
 
   it('refuses an event over 65,536 bytes before storing or sending anything', async () => {
