@@ -84,6 +84,14 @@ function list(names: readonly string[]): string {
   return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 
+// One formatter each, made on first use: `toLocale…String` with options builds a new one per call
+// (a fraction of a millisecond each, for every row a timeline renders).
+let days: Intl.DateTimeFormat | undefined;
+let times: Intl.DateTimeFormat | undefined;
+const dayFormat = () => (days ??= new Intl.DateTimeFormat(undefined, { dateStyle: 'full' }));
+const timeFormat = () =>
+  (times ??= new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' }));
+
 export const defaultStrings: ChatStrings = {
   errorFallback: 'Something went wrong.',
   timelineLabel: (roomName) => `Messages in ${roomName}`,
@@ -93,8 +101,8 @@ export const defaultStrings: ChatStrings = {
   loadingMissing: 'Loading missing messages…',
   loadingOlder: 'Loading older messages…',
   roomBeginning: 'This is the beginning of the conversation.',
-  formatDay: (date) => date.toLocaleDateString(undefined, { dateStyle: 'full' }),
-  formatTime: (date) => date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }),
+  formatDay: (date) => dayFormat().format(date),
+  formatTime: (date) => timeFormat().format(date),
   edited: '(edited)',
   deleted: 'This message was deleted.',
   inReplyTo: (senderName) => `In reply to ${senderName}`,

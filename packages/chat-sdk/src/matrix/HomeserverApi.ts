@@ -6,6 +6,10 @@ import { toChatSdkError } from './toChatSdkError.js';
 type HttpApiModule = typeof import('matrix-js-sdk/lib/http-api/index.js');
 type MatrixHttpApi = InstanceType<HttpApiModule['MatrixHttpApi']>;
 type Method = HttpApiModule['Method'][keyof HttpApiModule['Method']];
+interface LoadedHttp {
+  api: MatrixHttpApi;
+  module: HttpApiModule;
+}
 
 /** Where the access token comes from, and how a refused one is replaced. */
 export interface TokenSource {
@@ -36,9 +40,9 @@ const enc = encodeURIComponent;
  * `ChatSdkError`; a refused token is refreshed once and the call repeated.
  */
 export class HomeserverApi {
-  private http: Promise<{ api: MatrixHttpApi; module: HttpApiModule }> | undefined;
-  /** The HTTP layer once loaded, for the one synchronous caller (`warmSend`). */
-  private loaded: { api: MatrixHttpApi; module: HttpApiModule } | undefined;
+  private http: Promise<LoadedHttp> | undefined;
+  /** The HTTP layer once loaded: requests then start synchronously. */
+  private loaded: LoadedHttp | undefined;
 
   constructor(
     private readonly options: {
@@ -206,7 +210,7 @@ export class HomeserverApi {
     const onAbort = () => abortController.abort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      return await this.withToken('upload', () =>
+      return await this.withToken('upload', api, () =>
         api.uploadContent(file as File, {
           ...(options.name === undefined ? {} : { name: options.name }),
           ...(options.type === undefined ? {} : { type: options.type }),
@@ -261,7 +265,11 @@ export class HomeserverApi {
     });
   }
 
-  private async call<T>(
+  /**
+   * Synchronous up to `fetch` once the HTTP layer has loaded: a message's request then leaves before
+   * the UI renders its local echo (a render queued as a microtask would otherwise run first).
+   */
+  private call<T>(
     what: string,
     method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     path: string,
@@ -271,40 +279,48 @@ export class HomeserverApi {
     localTimeoutMs?: number,
     extra: { prefix?: string; rawResponseBody?: boolean } = {},
   ): Promise<T> {
-    const { api } = await this.load();
-    try {
-      return await this.withToken(what, () =>
-        api.authedRequest<T>(method as Method, path, { ...query }, body as Record<string, unknown>, {
-          ...(signal ? { abortSignal: signal } : {}),
-          ...(localTimeoutMs ? { localTimeoutMs } : {}),
-          ...(extra.prefix ? { prefix: extra.prefix } : {}),
-          ...(extra.rawResponseBody ? { rawResponseBody: true } : {}),
-          inhibitLogoutEmit: true,
-        }),
+    const run = ({ api }: LoadedHttp) =>
+      this.withToken(what, api, (token) =>
+        api.requestOtherUrl<T>(
+          method as Method,
+          api.getUrl(path, { ...query }, extra.prefix),
+          body as never,
+          {
+            headers: { Authorization: `Bearer ${token}` },
+            ...(signal ? { abortSignal: signal } : {}),
+            ...(localTimeoutMs ? { localTimeoutMs } : {}),
+            ...(extra.rawResponseBody ? { rawResponseBody: true } : {}),
+          },
+        ),
       );
-    } catch (error) {
+    const result = this.loaded === undefined ? this.load().then(run) : run(this.loaded);
+    return result.catch((error: unknown) => {
       throw toChatSdkError(error, what);
-    }
+    });
   }
 
   /** Runs `request` with the current token; once more with a fresh one if it was refused. */
-  private async withToken<T>(what: string, request: () => Promise<T>): Promise<T> {
-    const { api } = await this.load();
+  private async withToken<T>(
+    what: string,
+    api: MatrixHttpApi,
+    request: (token: string) => Promise<T>,
+  ): Promise<T> {
     const token = this.options.tokens.accessToken();
     api.opts.accessToken = token;
     try {
-      return await request();
+      return await request(token);
     } catch (error) {
       const errcode = (error as { errcode?: unknown } | null)?.errcode;
       if (errcode !== 'M_UNKNOWN_TOKEN') throw error;
-      api.opts.accessToken = await this.options.tokens.refresh(token).catch((refreshError: unknown) => {
+      const fresh = await this.options.tokens.refresh(token).catch((refreshError: unknown) => {
         throw toChatSdkError(refreshError, what);
       });
-      return request();
+      api.opts.accessToken = fresh;
+      return request(fresh);
     }
   }
 
-  private load(): Promise<{ api: MatrixHttpApi; module: HttpApiModule }> {
+  private load(): Promise<LoadedHttp> {
     if (this.http !== undefined) return this.http;
     this.http = Promise.all([
       import('matrix-js-sdk/lib/http-api/index.js'),
