@@ -87,7 +87,7 @@ export async function startE2eBed(options: E2eBedOptions = {}): Promise<E2eBed> 
     stops.push(() => proxy.cut());
 
     // The app first: the broker's CORS list needs its origin; the app learns the broker's URL
-    // from /config.json when a page loads.
+    // from the config the server puts in each page.
     let brokerUrl = '';
     const app = await serveExample({
       config: () => ({ brokerUrl, users, ...(options.transport ? { transport: options.transport } : {}) }),

@@ -16,16 +16,16 @@ const DEFAULTS: RuntimeConfig = {
 const TRANSPORTS: readonly string[] = ['auto', 'direct', 'sse'];
 
 /**
- * Where the broker is, read when the app starts so one build serves the demo and the tests:
- * `/config.json` served next to the app (the demo and test servers write it), then `?broker=` and
- * `?transport=` in the page URL, over the build-time `VITE_BROKER_URL` and the defaults.
+ * Where the broker is, read when the app starts so one build serves the demo and the tests: the
+ * config the example server puts in the page (`#openmeet-example-config`), else `/config.json`
+ * (Vite's dev server), then `?broker=` and `?transport=` in the page URL, over the build-time
+ * `VITE_BROKER_URL` and the defaults.
  */
-export async function loadRuntimeConfig(location: Location = window.location): Promise<RuntimeConfig> {
-  const served: Partial<RuntimeConfig> = await fetch(new URL('config.json', location.href), {
-    cache: 'no-store',
-  })
-    .then((response) => (response.ok ? response.json() : {}))
-    .catch(() => ({}));
+export async function loadRuntimeConfig(
+  location: Location = window.location,
+  doc: Document = document,
+): Promise<RuntimeConfig> {
+  const served: Partial<RuntimeConfig> = inlineConfig(doc) ?? (await fetchConfig(location));
   const query = new URLSearchParams(location.search);
   const transport = query.get('transport') ?? served.transport ?? DEFAULTS.transport;
   const users = Array.isArray(served.users) && served.users.length > 0 ? served.users : DEFAULTS.users;
@@ -34,4 +34,20 @@ export async function loadRuntimeConfig(location: Location = window.location): P
     users,
     transport: TRANSPORTS.includes(transport) ? (transport as Transport) : DEFAULTS.transport,
   };
+}
+
+function inlineConfig(doc: Document): Partial<RuntimeConfig> | undefined {
+  const text = doc.getElementById('openmeet-example-config')?.textContent;
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as Partial<RuntimeConfig>;
+  } catch {
+    return undefined;
+  }
+}
+
+function fetchConfig(location: Location): Promise<Partial<RuntimeConfig>> {
+  return fetch(new URL('config.json', location.href), { cache: 'no-store' })
+    .then((response) => (response.ok ? response.json() : {}))
+    .catch(() => ({}));
 }

@@ -9,6 +9,8 @@ export {
   type ExampleRuntimeConfig,
   type ExampleServer,
   exampleAppDir,
+  INLINE_CONFIG_ID,
   type ServeExampleOptions,
   serveExample,
+  withInlineConfig,
 } from './serveExample.js';

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, resolve, sep } from 'node:path';
@@ -74,7 +74,7 @@ export async function serveExample(options: ServeExampleOptions): Promise<Exampl
     }
     const file = resolve(root, `.${path}`);
     const inside = file === root || file.startsWith(root + sep);
-    void sendFile(inside ? file : root, root, request.method === 'HEAD', response);
+    void sendFile(inside ? file : root, root, request.method === 'HEAD', response, options.config);
   });
   const port = await listen(server, host, options.port ?? 0, options.fallbackPort ?? false);
   return {
@@ -92,6 +92,7 @@ async function sendFile(
   root: string,
   headOnly: boolean,
   response: ServerResponse,
+  config: () => ExampleRuntimeConfig,
 ): Promise<void> {
   let target = file;
   const info = await stat(target).catch(() => undefined);
@@ -107,10 +108,29 @@ async function sendFile(
     response.end();
     return;
   }
+  if (extname(target) === '.html') {
+    const html = await readFile(target, 'utf8').catch(() => undefined);
+    if (html === undefined) response.destroy();
+    else response.end(withInlineConfig(html, config()));
+    return;
+  }
   createReadStream(target)
     .on('error', () => response.destroy())
     .pipe(response);
 }
+
+/**
+ * The runtime config inside the page, so the app need not ask for `/config.json` before it can
+ * start (one round trip less on every page open). `<` is escaped: the JSON cannot end the element.
+ */
+export function withInlineConfig(html: string, config: ExampleRuntimeConfig): string {
+  const json = JSON.stringify(config).replaceAll('<', '\\u003c');
+  const element = `<script id="${INLINE_CONFIG_ID}" type="application/json">${json}</script>`;
+  return html.replace('</head>', `${element}</head>`);
+}
+
+/** The id of the element holding the inline config (read by `src/app/runtimeConfig.ts`). */
+export const INLINE_CONFIG_ID = 'openmeet-example-config';
 
 function listen(server: Server, host: string, port: number, fallback: boolean): Promise<number> {
   return new Promise((done, fail) => {

@@ -561,14 +561,14 @@ export class ChatClient {
       },
     });
     this.transports = transports;
-    await this.startOutbox(session.userId);
     this.cleanups.push(
       this.network.subscribe((online) => {
         if (online) this.outbox?.retryNow();
       }),
     );
-    await transports.start();
-    await firstSync;
+    // Side by side: the outbox (storage) needs nothing from the sync, and a restored message whose
+    // remote echo the first sync already brought is not echoed twice (`addLocalEcho`).
+    await Promise.all([this.startOutbox(session.userId), transports.start(), firstSync]);
   }
 
   private async startOutbox(userId: string): Promise<void> {

@@ -33,6 +33,8 @@ export class TransportSwitch {
   private probing = false;
   private timer: ReturnType<typeof setInterval> | undefined;
   private stopped = false;
+  /** Auto mode's first probe is still out: direct's failures are not news yet. */
+  private deciding = false;
 
   constructor(private readonly options: TransportSwitchOptions) {
     this.active = options.transports[options.mode === 'sse' ? 'sse' : 'direct'];
@@ -42,10 +44,22 @@ export class TransportSwitch {
     return this.active;
   }
 
+  /**
+   * Auto mode starts direct at once and probes beside it, so a reachable homeserver (the usual case)
+   * answers the initial sync without waiting for the probe; when the probe finds the homeserver
+   * blocked before any direct sync came in, the switch drops the direct attempt for SSE.
+   */
   async start(): Promise<void> {
-    if (this.options.mode === 'auto' && !(await this.reachable())) this.active = this.options.transports.sse;
     if (this.stopped) return;
-    this.run(this.active);
+    if (this.options.mode !== 'auto') {
+      this.run(this.active);
+      return;
+    }
+    this.deciding = true;
+    this.run(this.options.transports.direct);
+    const reachable = await this.reachable();
+    this.deciding = false;
+    if (!reachable && this.position === undefined) this.switchTo(this.options.transports.sse);
   }
 
   /** Tries again now (the network came back, or the page became visible). */
@@ -78,6 +92,7 @@ export class TransportSwitch {
         onStatus: (status, error) => {
           if (this.active !== transport) return;
           if (status === 'live') this.failures = 0;
+          if (this.deciding && status === 'reconnecting') return;
           this.options.onStatus(status === 'live' && transport.kind === 'sse' ? 'fallback' : status, error);
           if (
             transport.kind === 'direct' &&

@@ -67,7 +67,27 @@ describe('TransportSwitch', () => {
     down.setReachable(false);
     await down.transports.start();
     expect(down.transports.current.kind).toBe('sse');
-    expect(down.direct.transport.start).not.toHaveBeenCalled();
+    expect(down.sse.starts).toEqual([undefined]);
+    // Direct was tried beside the probe, and dropped once the probe failed.
+    expect(down.direct.transport.stop).toHaveBeenCalled();
+  });
+
+  it('syncs direct without waiting for the first probe, and keeps direct once it answered', async () => {
+    let answer: (reachable: boolean) => void = () => undefined;
+    const slow = setup({ probe: () => new Promise<boolean>((resolve) => (answer = resolve)) });
+    const started = slow.transports.start();
+    expect(slow.direct.transport.start).toHaveBeenCalledTimes(1);
+    // A failed attempt while the probe is out is not shown as "reconnecting".
+    slow.direct.status('reconnecting', unreachable());
+    expect(slow.statuses).toEqual([]);
+    slow.direct.sync('s1');
+    slow.direct.status('live');
+    expect(slow.synced).toEqual(['s1']);
+    answer(false);
+    await started;
+    expect(slow.transports.current.kind).toBe('direct');
+    expect(slow.sse.transport.start).not.toHaveBeenCalled();
+    expect(slow.statuses).toEqual(['live']);
   });
 
   it('honours a forced transport without probing', async () => {
@@ -125,7 +145,8 @@ describe('TransportSwitch', () => {
     await vi.advanceTimersByTimeAsync(1000);
     expect(transports.current.kind).toBe('direct');
     expect(sse.transport.stop).toHaveBeenCalled();
-    expect(direct.starts).toEqual(['s7']);
+    // The first attempt beside the start-up probe, then the return at the SSE position.
+    expect(direct.starts).toEqual([undefined, 's7']);
   });
 
   it('stop() disposes both transports and ends the probing', async () => {
