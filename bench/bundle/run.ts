@@ -17,6 +17,7 @@ import {
 /** The host's own React: left out where a row measures what the widget adds to a React page. */
 const REACT = new Set(['react', 'react-dom', 'scheduler']);
 const WIDGET = 'bundle/entries/widget.tsx';
+const WIDGET_API = 'bundle/entries/widgetApi.ts';
 const LAZY_HOST = 'bundle/entries/lazyHost.tsx';
 
 async function main(): Promise<void> {
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
     bundle({ name, entry, external, gzipLevel: config.gzipLevel, outDir: config.outDir });
 
   const [ours, widgetNoReact, widget, lazyNoReact, lazy, matrixClient, reactDom] = await Promise.all([
-    build('widget-ours', WIDGET, (pkg) => !isOurs(pkg)),
+    build('widget-ours', WIDGET_API, (pkg) => !isOurs(pkg)),
     build('widget-no-react', WIDGET, (pkg) => REACT.has(pkg)),
     build('widget', WIDGET, () => false),
     build('lazy-host-no-react', LAZY_HOST, (pkg) => REACT.has(pkg)),

@@ -65,3 +65,11 @@ export function loadWaterfall(): Span[] {
   }
   return spans;
 }
+
+/** Deletes an IndexedDB database of the page's origin (its open connections close on request). */
+export const deleteDatabase = (name: string): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const request = indexedDB.deleteDatabase(name);
+    request.onsuccess = () => resolve();
+    request.onerror = () => reject(request.error);
+  });

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { matrixUserIdFor } from '@openmeet/broker';
+import { SNAPSHOT_DATABASE } from '@openmeet/chat-sdk';
 import { startE2eBed } from '@openmeet/e2e/support';
 import { Cleanup } from '../broker-tokens/cleanup.js';
 import { formatTargets } from '../broker-tokens/report.js';
@@ -8,7 +9,7 @@ import { adminLogin } from '../shared/adminLogin.js';
 import { watchTreeOtherCpu } from '../shared/treeCpu.js';
 import { readConfig } from './config.js';
 import { instrument } from './openPage.js';
-import type { Span } from './pageScripts.js';
+import { deleteDatabase, type Span } from './pageScripts.js';
 import { formatProfile, profileMainThread } from './profileLoad.js';
 import { rawInitialSync } from './rawSync.js';
 import { checkTargets, formatRuns, formatWaterfall } from './report.js';
@@ -17,6 +18,8 @@ import { createRooms, fillRooms, OPENED_SLUG } from './seed.js';
 const OTHER_CPU_WARNING = 0.1;
 /** Quiet time after each page open and each raw sync, so one does not overlap the next. */
 const SETTLE_MS = 1000;
+/** After a first visit: long enough for the page to save its snapshot (2 s after its first sync). */
+const SNAPSHOT_SETTLE_MS = 3000;
 
 const progress = (line: string) => console.error(`· ${line}`);
 
@@ -58,18 +61,31 @@ async function main(cleanup: Cleanup): Promise<number> {
   const raw: number[] = [];
   const opened: number[] = [];
   const loads: Span[][] = [];
-  progress(`${config.runs} runs (+1 warm-up): a raw initial /sync, then a page reload`);
+  const firstOpened: number[] = [];
+  const firstLoads: Span[][] = [];
+  progress(
+    `${config.runs} runs (+1 warm-up): a raw initial /sync, a page reload, a reload without the snapshot`,
+  );
   const watch = watchTreeOtherCpu();
   for (let run = 0; run <= config.runs; run++) {
     const sync = await rawInitialSync(bed.testbed, aliceToken);
     await sleep(SETTLE_MS);
     const open = await page.reload();
     await sleep(SETTLE_MS);
+    // The same page open on a browser that has no snapshot: a first visit, or `cache: false`.
+    await chat.page.evaluate(deleteDatabase, SNAPSHOT_DATABASE);
+    const first = await page.reload();
+    await sleep(SNAPSHOT_SETTLE_MS);
     if (run === 0) continue;
     raw.push(sync.ms);
     opened.push(open.renderedMs);
     loads.push(open.spans);
-    progress(`run ${run}: raw ${sync.ms.toFixed(0)} ms, page ${open.renderedMs.toFixed(0)} ms`);
+    firstOpened.push(first.renderedMs);
+    firstLoads.push(first.spans);
+    progress(
+      `run ${run}: raw ${sync.ms.toFixed(0)} ms, page ${open.renderedMs.toFixed(0)} ms, ` +
+        `without snapshot ${first.renderedMs.toFixed(0)} ms`,
+    );
   }
   const { otherCores, ownCores } = watch.stop();
   // One more open, sampled: what the page's main thread does between navigation and first render.
@@ -88,11 +104,12 @@ async function main(cleanup: Cleanup): Promise<number> {
       `${config.messagesPerRoom} messages, page #/group/${OPENED_SLUG}, transport ${config.transport}; ` +
       `initial sync ${(check.bytes / 1024).toFixed(0)} KB\n`,
   );
-  console.log(formatRuns(raw, opened));
+  console.log(formatRuns(raw, opened, firstOpened));
   console.log(`\n${formatTargets(checkTargets(raw, opened))}`);
   console.log(
-    `\nwhere the page's time goes (ms since navigation start):\n\n${formatWaterfall(loads, opened)}`,
+    `\nwhere the page's time goes (ms since navigation start), returning user:\n\n${formatWaterfall(loads, opened)}`,
   );
+  console.log(`\nwithout a snapshot:\n\n${formatWaterfall(firstLoads, firstOpened)}`);
   console.log(
     `\nCPU during the runs: ${ownCores.toFixed(2)} cores for the bench's processes (Synapse, broker, Chromium), ` +
       `${otherCores.toFixed(2)} cores for everything else`,

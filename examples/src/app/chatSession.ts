@@ -1,4 +1,4 @@
-import { type ChatClient, createChatClient } from '@openmeet/chat-sdk';
+import { type ChatClient, createChatClient, indexedDbCache } from '@openmeet/chat-sdk';
 import { devHostToken } from './devSignIn.js';
 import type { RuntimeConfig } from './runtimeConfig.js';
 
@@ -22,6 +22,8 @@ export function startChatSession(config: RuntimeConfig, user: string): ChatSessi
     brokerUrl: config.brokerUrl,
     getHostToken: devHostToken(config.brokerUrl, user),
     transport: config.transport,
+    // A returning user sees their rooms at once; signing out (endChatSession) deletes the snapshot.
+    cache: indexedDbCache(),
   });
   sessionStorage.setItem(SIGNED_IN_KEY, user);
   return { user, client, connected: client.connect() };

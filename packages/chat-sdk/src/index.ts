@@ -27,6 +27,15 @@ export { IndexedDbOutboxStorage } from './outbox/IndexedDbOutboxStorage.js';
 export { MemoryOutboxStorage } from './outbox/MemoryOutboxStorage.js';
 export type { OutboxEntry, OutboxEntryState } from './outbox/OutboxEntry.js';
 export type { OutboxStorage } from './outbox/OutboxStorage.js';
+export {
+  type ChatCache,
+  indexedDbCache,
+  type SnapshotCacheOptions,
+  snapshotCache,
+} from './snapshot/ChatCache.js';
+export type { ChatSnapshot } from './snapshot/ChatSnapshot.js';
+export { IndexedDbSnapshotStorage, SNAPSHOT_DATABASE } from './snapshot/IndexedDbSnapshotStorage.js';
+export type { SnapshotStorage } from './snapshot/SnapshotStorage.js';
 export type {
   ChatState,
   ConnectionState,

@@ -9,7 +9,7 @@ import {
   replyContent,
   textContent,
 } from '../content/index.js';
-import { HomeserverApi } from '../matrix/HomeserverApi.js';
+import { HomeserverApi, loadHttpLayer } from '../matrix/HomeserverApi.js';
 import { imageInfo } from '../media/imageInfo.js';
 import { MediaCache, type Thumbnail } from '../media/MediaCache.js';
 import { Outbox } from '../outbox/Outbox.js';
@@ -17,6 +17,8 @@ import type { OutboxChange, OutboxEntry } from '../outbox/OutboxEntry.js';
 import type { OutboxStorage } from '../outbox/OutboxStorage.js';
 import { persistentDeviceKey } from '../session/deviceKey.js';
 import { SessionManager } from '../session/SessionManager.js';
+import type { ChatCache } from '../snapshot/ChatCache.js';
+import type { ChatSnapshot } from '../snapshot/ChatSnapshot.js';
 import { applySync } from '../store/applySync.js';
 import type { ChatState, ConnectionStatus, NotificationMode } from '../store/ChatState.js';
 import { initialChatState } from '../store/ChatState.js';
@@ -47,6 +49,8 @@ export interface ChatClientConfig {
   getHostToken: (() => string | undefined | Promise<string | undefined>) | undefined;
   deviceKey: string | undefined;
   outboxStorage: OutboxStorage;
+  /** Where the last session's rooms and recent messages are kept for the next page open; none: not kept. */
+  cache: ChatCache | undefined;
   fetch: typeof globalThis.fetch | undefined;
   showMembershipEvents: boolean;
   initialHistory: number;
@@ -105,6 +109,15 @@ export class ChatClient {
   private readonly reads: ReadTracker;
   private readonly media: MediaCache;
   private connecting: Promise<void> | undefined;
+  /** `openEntityRoom` answers (entity key → room id), kept in snapshots. */
+  private readonly entityRooms = new Map<string, string>();
+  private deviceKey: string | undefined;
+  /** The store holds a snapshot of the last session, not yet replaced by this one's first sync. */
+  private hydrated = false;
+  /** This connection's first sync is in the store. */
+  private synced = false;
+  /** Settles once the start of this connection has shown a snapshot (true) or will not (false). */
+  private hydration: Promise<boolean> = Promise.resolve(false);
   private lifetime = new AbortController();
   private readonly cleanups: Array<() => void> = [];
 
@@ -170,6 +183,8 @@ export class ChatClient {
     const userId = this.store.getState().userId;
     if (outbox) await outbox.clear();
     else if (userId) await this.config.outboxStorage.clear(userId);
+    await this.config.cache?.clear(this.config.deviceKey ?? persistentDeviceKey()).catch(() => undefined);
+    this.entityRooms.clear();
     this.store.setState(initialChatState(), true);
   }
 
@@ -180,8 +195,22 @@ export class ChatClient {
    * yet, with enough history to render. Resolves with the room id.
    */
   async openEntityRoom(query: EntityQuery): Promise<string> {
+    const key = entityKey(query);
     // The lookup needs only the host session: it runs while the client connects, not after it.
-    const [{ roomId }] = await Promise.all([this.broker.lookupRoom(query), this.connect()]);
+    const lookup = this.broker.lookupRoom(query).then(({ roomId }) => {
+      this.entityRooms.set(key, roomId);
+      this.cacheChanged();
+      return roomId;
+    });
+    const connected = this.connect();
+    // A returning user's room, from the last session's snapshot: shown while both run.
+    const known = (await this.hydration) ? this.entityRooms.get(key) : undefined;
+    if (known !== undefined && this.store.getState().rooms[known]?.membership === 'join') {
+      // Their failures show in the connection state; the next page open uses the new answer.
+      Promise.all([lookup, connected]).catch(() => undefined);
+      return this.openRoom(known);
+    }
+    const [roomId] = await Promise.all([lookup, connected]);
     if (this.store.getState().rooms[roomId]?.membership !== 'join') {
       await this.requireTransport().joinRoom(roomId);
     }
@@ -197,9 +226,14 @@ export class ChatClient {
     return this.openRoom(roomId);
   }
 
-  /** Waits until the room is in the store, then loads history until it does not look empty. */
+  /**
+   * Waits until the room is in the store, then loads history until it does not look empty. With a
+   * snapshot of the last session in the store, it resolves from that at once and loads history
+   * after the first sync.
+   */
   async openRoom(roomId: string): Promise<string> {
-    await this.connect();
+    const connected = this.connect();
+    if (!(await this.hydration) || this.synced) await connected;
     await waitForState(
       this.store,
       (state) => (state.rooms[roomId]?.membership === 'join' ? true : undefined),
@@ -209,7 +243,12 @@ export class ChatClient {
         signal: this.lifetime.signal,
       },
     );
-    await this.history.ensureHistory(roomId, this.config.initialHistory);
+    if (this.synced) await this.history.ensureHistory(roomId, this.config.initialHistory);
+    else {
+      connected
+        .then(() => this.history.ensureHistory(roomId, this.config.initialHistory))
+        .catch(() => undefined);
+    }
     return roomId;
   }
 
@@ -500,9 +539,25 @@ export class ChatClient {
   // ---- internals ---------------------------------------------------------------------------
 
   private async start(): Promise<void> {
+    let settleHydration: (hydrated: boolean) => void = () => {};
+    this.hydration = new Promise((resolve) => {
+      settleHydration = resolve;
+    });
+    try {
+      await this.startConnection(settleHydration);
+    } finally {
+      settleHydration(false);
+    }
+  }
+
+  private async startConnection(settleHydration: (hydrated: boolean) => void): Promise<void> {
     this.lifetime = new AbortController();
+    this.synced = false;
     this.setConnection('connecting');
     const deviceKey = this.config.deviceKey ?? persistentDeviceKey();
+    // Downloaded beside the broker session, not after it; a failure shows on the first request.
+    loadHttpLayer().catch(() => undefined);
+    this.deviceKey = deviceKey;
     const sessions = new SessionManager({
       broker: this.broker,
       deviceKey,
@@ -511,7 +566,17 @@ export class ChatClient {
       },
     });
     this.sessions = sessions;
-    const session = await sessions.get();
+    const sessionAsked = sessions.get();
+    // Read beside the broker session; shown only once the session says whose it is.
+    const restoring = this.config.cache
+      ? this.config.cache
+          .restore(
+            deviceKey,
+            sessionAsked.then((asked) => asked.userId),
+          )
+          .catch(() => undefined)
+      : Promise.resolve(undefined);
+    const session = await sessionAsked;
     this.store.setState({ userId: session.userId });
     const tokens = {
       accessToken: () => (sessions.current() as BrokerSession).accessToken,
@@ -543,10 +608,19 @@ export class ChatClient {
           ...(fetch ? { fetch } : {}),
         }),
       },
-      onSync: (response) => {
+      onSync: (response, initial) => {
         const before = this.store.getState();
-        this.store.setState(applySync(before, response, this.timelineOptions()), true);
+        // A snapshot stands in until the first sync, which replaces it rather than merging into it.
+        const replace = initial && this.hydrated;
+        const base = replace
+          ? { ...initialChatState(), connection: before.connection, userId: before.userId }
+          : before;
+        this.store.setState(applySync(base, response, this.timelineOptions()), true);
+        this.hydrated = false;
+        this.synced = true;
+        if (replace) this.echoOutbox();
         this.afterSync(before);
+        this.cacheChanged();
         resolveFirst();
       },
       onStatus: (status, error) => {
@@ -566,9 +640,42 @@ export class ChatClient {
         if (online) this.outbox?.retryNow();
       }),
     );
+    const hydrating = restoring.then((snapshot) => this.hydrate(snapshot));
+    void hydrating.then(settleHydration);
     // Side by side: the outbox (storage) needs nothing from the sync, and a restored message whose
     // remote echo the first sync already brought is not echoed twice (`addLocalEcho`).
-    await Promise.all([this.startOutbox(session.userId), transports.start(), firstSync]);
+    await Promise.all([this.startOutbox(session.userId), transports.start(), firstSync, hydrating]);
+  }
+
+  /** Shows the last session's snapshot, unless the first sync came first or it is not this user's. */
+  private hydrate(snapshot: ChatSnapshot | undefined): boolean {
+    const state = this.store.getState();
+    if (snapshot === undefined || this.synced || Object.keys(state.rooms).length > 0) return false;
+    const rooms = Object.fromEntries(
+      Object.entries(snapshot.rooms).map(([roomId, room]) => [roomId, { ...room, typing: [] }]),
+    );
+    this.store.setState({
+      rooms,
+      timelines: snapshot.timelines,
+      members: snapshot.members,
+      receipts: snapshot.receipts,
+      powerLevels: snapshot.powerLevels,
+    });
+    for (const [key, roomId] of Object.entries(snapshot.entityRooms)) this.entityRooms.set(key, roomId);
+    this.hydrated = true;
+    this.echoOutbox();
+    return true;
+  }
+
+  private cacheChanged(): void {
+    const { cache } = this.config;
+    if (cache && this.deviceKey) {
+      cache.changed(this.deviceKey, () => ({ state: this.store.getState(), entityRooms: this.entityRooms }));
+    }
+  }
+
+  private echoOutbox(): void {
+    for (const entry of this.outbox?.entries() ?? []) this.echo(entry);
   }
 
   private async startOutbox(userId: string): Promise<void> {
@@ -740,6 +847,7 @@ export class ChatClient {
 
   private async stopServices(): Promise<void> {
     this.lifetime.abort();
+    this.config.cache?.stop();
     for (const cleanup of this.cleanups.splice(0)) cleanup();
     this.reads.dispose();
     this.typing.clear();
@@ -790,4 +898,8 @@ function isRelation(entry: OutboxEntry): boolean {
 
 function reasonOf(entry: OutboxEntry): string | undefined {
   return typeof entry.content.reason === 'string' ? entry.content.reason : undefined;
+}
+
+function entityKey(query: EntityQuery): string {
+  return 'id' in query ? `${query.kind}:id:${query.id}` : `${query.kind}:slug:${query.slug}`;
 }

@@ -2,6 +2,7 @@ import { ChatSdkError } from '../ChatSdkError.js';
 import { IndexedDbOutboxStorage } from '../outbox/IndexedDbOutboxStorage.js';
 import { MemoryOutboxStorage } from '../outbox/MemoryOutboxStorage.js';
 import type { OutboxStorage } from '../outbox/OutboxStorage.js';
+import type { ChatCache } from '../snapshot/ChatCache.js';
 import type { NetworkSignals } from '../sync/networkSignals.js';
 import { ChatClient } from './ChatClient.js';
 
@@ -18,6 +19,12 @@ export interface ChatClientOptions {
    * (default where there is no IndexedDB, e.g. SSR), or your own `OutboxStorage`.
    */
   storage?: 'indexeddb' | 'memory' | OutboxStorage;
+  /**
+   * Keep the last session's rooms and recent messages for the next page open, e.g.
+   * `indexedDbCache()`: a returning user then sees them at once while the first sync runs. Off by
+   * default (see `indexedDbCache` for why).
+   */
+  cache?: ChatCache;
   /** Show joins and leaves in timelines. Default false: membership noise hidden. */
   showMembershipEvents?: boolean;
   /** Messages a room shows before it first renders (fetched as needed). Default 30. */
@@ -74,6 +81,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     getHostToken: options.getHostToken,
     deviceKey: options.deviceKey,
     outboxStorage: storageFor(options.storage),
+    cache: options.cache,
     fetch: options.fetch,
     showMembershipEvents: options.showMembershipEvents ?? false,
     initialHistory,

@@ -34,6 +34,31 @@ export interface UploadOptions {
 
 const enc = encodeURIComponent;
 
+let httpLayer:
+  | Promise<
+      [
+        typeof import('matrix-js-sdk/lib/http-api/index.js'),
+        typeof import('matrix-js-sdk/lib/models/typed-event-emitter.js'),
+      ]
+    >
+  | undefined;
+
+/**
+ * matrix-js-sdk's HTTP layer, downloaded once. Call it early (the client does when it starts
+ * connecting) so the first request does not wait for the download after the broker answered.
+ */
+export function loadHttpLayer() {
+  httpLayer ??= Promise.all([
+    import('matrix-js-sdk/lib/http-api/index.js'),
+    import('matrix-js-sdk/lib/models/typed-event-emitter.js'),
+  ]);
+  // A failed download is tried again by the next caller.
+  httpLayer.catch(() => {
+    httpLayer = undefined;
+  });
+  return httpLayer;
+}
+
 /**
  * One short method per homeserver endpoint the SDK uses, over matrix-js-sdk's HTTP layer (loaded
  * on first use, so a page that never opens chat never downloads it). Every failure is a
@@ -67,10 +92,6 @@ export class HomeserverApi {
     if (params.fullState) query.full_state = 'true';
     // The long poll plus a margin: a silent network drop must not hang the loop.
     return this.call('sync', 'GET', '/sync', query, undefined, signal, params.timeout + 15_000);
-  }
-
-  createFilter(userId: string, filter: Record<string, unknown>): Promise<{ filter_id: string }> {
-    return this.call('create filter', 'POST', `/user/${enc(userId)}/filter`, {}, filter);
   }
 
   sendEvent(
@@ -322,10 +343,7 @@ export class HomeserverApi {
 
   private load(): Promise<LoadedHttp> {
     if (this.http !== undefined) return this.http;
-    this.http = Promise.all([
-      import('matrix-js-sdk/lib/http-api/index.js'),
-      import('matrix-js-sdk/lib/models/typed-event-emitter.js'),
-    ]).then(([module, { TypedEventEmitter }]) => {
+    this.http = loadHttpLayer().then(([module, { TypedEventEmitter }]) => {
       this.loaded = {
         module,
         api: new module.MatrixHttpApi(new TypedEventEmitter(), {

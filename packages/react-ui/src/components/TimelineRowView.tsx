@@ -1,5 +1,4 @@
 import type { GapItem, StateItem } from '@openmeet/chat-sdk';
-import { memo } from 'react';
 import { useChatContext } from '../ChatProvider.js';
 import { useMember } from '../hooks/useMember.js';
 import type { TimelineRow } from '../lib/timelineRows.js';
@@ -16,10 +15,9 @@ export interface TimelineRowViewProps {
 
 /**
  * One row of the timeline: a message, a state change, the room's creation summary, a gap, a day
- * separator or the unread divider. Rows are rebuilt on every timeline change; one whose content is
- * the same is not rendered again (a new message would otherwise re-render every visible row).
+ * separator or the unread divider.
  */
-export const TimelineRowView = memo(function TimelineRowView({ row, roomId, active }: TimelineRowViewProps) {
+export function TimelineRowView({ row, roomId, active }: TimelineRowViewProps) {
   const { strings } = useChatContext();
   const tabIndex = active ? 0 : -1;
   switch (row.kind) {
@@ -54,35 +52,6 @@ export const TimelineRowView = memo(function TimelineRowView({ row, roomId, acti
       );
     case 'gap':
       return <GapRow item={row.item} roomId={roomId} tabIndex={tabIndex} />;
-  }
-}, sameRowProps);
-
-function sameRowProps(a: TimelineRowViewProps, b: TimelineRowViewProps): boolean {
-  return a.roomId === b.roomId && a.active === b.active && sameRow(a.row, b.row);
-}
-
-/** Same kind and key, and the same item objects (the SDK store replaces an item when it changes). */
-function sameRow(a: TimelineRow, b: TimelineRow): boolean {
-  if (a === b) return true;
-  if (a.kind !== b.kind || a.key !== b.key) return false;
-  switch (a.kind) {
-    case 'day':
-      return a.ts === (b as typeof a).ts;
-    case 'unread':
-      return true;
-    case 'message':
-      return a.item === (b as typeof a).item && a.grouped === (b as typeof a).grouped;
-    case 'state':
-    case 'gap':
-      return a.item === (b as typeof a).item;
-    case 'creation': {
-      const other = b as typeof a;
-      return (
-        a.create === other.create &&
-        a.changes.length === other.changes.length &&
-        a.changes.every((change, index) => change === other.changes[index])
-      );
-    }
   }
 }
 
