@@ -48,6 +48,7 @@ describe('with the homeserver blocked from the start', () => {
     // The send goes through the broker's relay, the homeserver being out of the browser's reach.
     const relayed = alice.page.waitForResponse(
       (response) =>
+        response.request().method() === 'PUT' &&
         response.url().startsWith(`${bed.brokerUrl}/api/matrix/proxy/`) &&
         /\/rooms\/[^/]+\/send\//.test(response.url()),
     );

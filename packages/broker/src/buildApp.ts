@@ -92,6 +92,8 @@ export function buildApp(config: BrokerConfig, options: BuildAppOptions = {}): F
     // The default (GET, HEAD, POST) fails the preflight of the proxy's PUTs and DELETEs; OPTIONS lets
     // the chat SDK preflight a message's send URL while the user types (its answer is then cached).
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+    // ...whose own OPTIONS request (sent once its preflight passed) then gets a 204, not a 400.
+    strictPreflight: false,
     // Cross-origin scripts read only safelisted headers unless told; the proxy relays these two.
     exposedHeaders: ['retry-after', 'content-disposition'],
   });
