@@ -14,8 +14,10 @@ const url = await app.listen({ host: '127.0.0.1', port: 0 });
 serve({
   url: async () => url,
   memory: settledMemory,
-  // BENCH_HEAP_SNAPSHOT=<dir>: a heap snapshot at the steady reading, to see what an idle user costs.
-  heapSnapshot: async (dir: string) => writeHeapSnapshot(join(dir, `broker-${process.pid}.heapsnapshot`)),
+  // BENCH_HEAP_SNAPSHOT=<dir>: heap snapshots before the users connect and at the steady reading,
+  // to see what an idle user costs.
+  heapSnapshot: async ({ dir, label }: { dir: string; label: string }) =>
+    writeHeapSnapshot(join(dir, `broker-${process.pid}-${label}.heapsnapshot`)),
   close: async () => {
     await app.close();
   },

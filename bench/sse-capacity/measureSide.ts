@@ -69,6 +69,16 @@ export async function measureSide(
   const warmup = await side.connect(0, 1);
   if (warmup.length > 0) throw new Error(`${name}: the warm-up user failed: ${warmup[0]}`);
   const before = await side.target.call<MemorySnapshot>('memory');
+  const snapshots = process.env.BENCH_HEAP_SNAPSHOT;
+  // Two snapshots of the broker, with the warm-up user only and at the steady reading: their
+  // difference is what the N idle users hold.
+  const snapshot = async (label: string) => {
+    if (!snapshots || side.target === side.consumer) return;
+    progress(
+      `${name}: heap snapshot ${await side.target.call<string>('heapSnapshot', { dir: snapshots, label })}`,
+    );
+  };
+  await snapshot('before');
   progress(`${name}: connecting ${config.users} users`);
   const started = performance.now();
   const failures = await side.connect(1, config.users + 1);
@@ -101,10 +111,7 @@ export async function measureSide(
     await sleep(steadyIn);
   }
   const steady = await side.target.call<MemorySnapshot>('memory');
-  const snapshots = process.env.BENCH_HEAP_SNAPSHOT;
-  if (snapshots && side.target !== side.consumer) {
-    progress(`${name}: heap snapshot ${await side.target.call<string>('heapSnapshot', snapshots)}`);
-  }
+  await snapshot('steady');
 
   progress(`${name}: fan-out, ${config.rate} messages/s for ${config.seconds} s`);
   const run = randomUUID();

@@ -14,6 +14,9 @@ export const rssPerUserKb = (m: SideMeasurement, at: Reading = 'steady') =>
   (m[at].rss - m.before.rss) / m.users / KB;
 const heapPerUserKb = (m: SideMeasurement, at: Reading) =>
   (m[at].heapUsed - m.before.heapUsed) / m.users / KB;
+/** The heap without the JIT's code: at a few hundred users, code compiled meanwhile is KBs per user. */
+const dataPerUserKb = (m: SideMeasurement, at: Reading) =>
+  (m[at].heapUsed - m[at].code - (m.before.heapUsed - m.before.code)) / m.users / KB;
 const ms = (value: number | null) => (value === null ? '—' : value.toFixed(value < 10 ? 1 : 0));
 const pct = (part: number, whole: number) => `${((part / Math.max(whole, 1)) * 100).toFixed(1)} %`;
 
@@ -26,6 +29,7 @@ export function formatSides(rows: Array<{ name: string; m: SideMeasurement }>): 
       'heap/user KB connected',
       'RSS/user KB steady',
       'heap/user KB steady',
+      'heap w/o code KB steady',
       'RSS Δ MB steady',
       'idle CPU',
       'Synapse idle',
@@ -43,6 +47,7 @@ export function formatSides(rows: Array<{ name: string; m: SideMeasurement }>): 
       heapPerUserKb(m, 'after').toFixed(1),
       rssPerUserKb(m).toFixed(1),
       heapPerUserKb(m, 'steady').toFixed(1),
+      dataPerUserKb(m, 'steady').toFixed(1),
       ((m.steady.rss - m.before.rss) / MB).toFixed(1),
       `${m.idleCores.toFixed(3)} cores`,
       `${m.synapseIdleCores.toFixed(2)} cores`,

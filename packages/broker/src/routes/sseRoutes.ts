@@ -194,7 +194,9 @@ export async function sseRoutes(
         if (value !== undefined) reply.raw.setHeader(name, value);
       }
       reply.raw.writeHead(200, SSE_HEADERS);
-      await sse.stream(reply.raw, grant, loop, start, lease);
+      // Not awaited: the response is ours now, and neither this handler nor Fastify needs to hold
+      // anything for the stream's life.
+      void sse.stream(reply.raw, grant, loop, start, lease);
     },
   );
 }

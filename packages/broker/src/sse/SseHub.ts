@@ -19,6 +19,7 @@ export interface SseHubOptions {
   /** Counts streams per user across instances sharing the store; without it, per instance only. */
   leases?: StreamLeases;
   maxBufferedBytes: number;
+  /** Every open stream gets a heartbeat comment this often (one timer for all of them). */
   heartbeatMs?: number;
   retryMs?: number;
   /** How often open streams and loops re-check revocation, session end and idleness. */
@@ -46,6 +47,7 @@ export class SseHub {
   readonly #streams = new Map<string, Set<SseStream>>();
   readonly #leases = new Map<SseStream, StreamLease>();
   readonly #timer: NodeJS.Timeout;
+  readonly #heartbeats: NodeJS.Timeout;
   #checking = false;
   #closed = false;
 
@@ -53,6 +55,9 @@ export class SseHub {
     this.#options = options;
     this.#timer = setInterval(() => void this.#check(), options.checkIntervalMs ?? 2000);
     this.#timer.unref();
+    // One ticker for every stream rather than a timer each: idle streams are most of them.
+    this.#heartbeats = setInterval(() => this.#heartbeat(), options.heartbeatMs ?? 15_000);
+    this.#heartbeats.unref();
   }
 
   get cursor(): SseCursor {
@@ -120,7 +125,7 @@ export class SseHub {
   }
 
   /** Streams to `response` (headers already sent) until the stream ends. */
-  async stream(
+  stream(
     response: ServerResponse,
     grant: SseGrant,
     loop: UserSync,
@@ -133,7 +138,6 @@ export class SseHub {
       userSync: loop,
       grant,
       maxBufferedBytes: this.#options.maxBufferedBytes,
-      heartbeatMs: this.#options.heartbeatMs ?? 15_000,
       retryMs: this.#options.retryMs ?? 3000,
       ...(metrics ? { onSent: metrics.sent, onDrop: metrics.dropped, onResync: metrics.resynced } : {}),
     });
@@ -143,9 +147,8 @@ export class SseHub {
     if (lease) this.#leases.set(stream, lease);
     loop.attach();
     metrics?.streams(1);
-    try {
-      await stream.run(start);
-    } finally {
+    // Chained rather than awaited: an idle stream holds no suspended frame here.
+    return stream.run(start).finally(() => {
       this.#leases.delete(stream);
       this.release(lease);
       streams.delete(stream);
@@ -153,14 +156,19 @@ export class SseHub {
         this.#streams.delete(grant.userId);
       loop.detach();
       metrics?.streams(-1);
-    }
+    });
   }
 
   /** Ends this instance's streams and loops (app shutdown). Clients resume on another instance. */
   close(): void {
     this.#closed = true;
     clearInterval(this.#timer);
+    clearInterval(this.#heartbeats);
     for (const userId of [...this.#loops.keys(), ...this.#streams.keys()]) this.#stopUser(userId, 'shutdown');
+  }
+
+  #heartbeat(): void {
+    for (const streams of this.#streams.values()) for (const stream of streams) stream.heartbeat();
   }
 
   #stopUser(userId: string, reason: StopReason): void {

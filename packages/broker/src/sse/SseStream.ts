@@ -1,7 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isBrokerError } from '../errors.js';
-import { linkSignals } from '../linkSignals.js';
 import { encodeSseComment, encodeSseEvent, encodeSseRetry } from './encodeSseEvent.js';
 import { CLOSED_EVENT, RESYNC_EVENT } from './flattenSync.js';
 import type { SseGrant } from './SseSessions.js';
@@ -22,7 +21,6 @@ export interface SseStreamOptions {
   grant: SseGrant;
   /** Buffered bytes beyond which the client counts as a slow consumer and is dropped. */
   maxBufferedBytes: number;
-  heartbeatMs: number;
   retryMs: number;
   onSent?: (events: number) => void;
   onDrop?: () => void;
@@ -40,16 +38,26 @@ export const SSE_HEADERS = {
 const CLOSE_GRACE_MS = 30_000;
 /** Transient failures waited out in a row before the stream ends (the client then reconnects). */
 const MAX_RETRIES = 6;
+const HEARTBEAT = encodeSseComment('heartbeat');
 
 /**
  * One open `text/event-stream` response: it delivers batches from its start position, follows
- * `next_batch`, sends heartbeats, and ends on close, revocation, a slow consumer or a sync failure.
+ * `next_batch`, and ends on close, revocation, a slow consumer or a sync failure. Its owner sends
+ * the heartbeats (`heartbeat()`, one ticker for every stream).
+ *
+ * Thousands of these sit idle at once, so a stream holds no timer or signal of its own while it
+ * waits: `close()` wakes the one wait in progress.
  */
 export class SseStream {
   readonly grant: SseGrant;
   readonly #options: SseStreamOptions;
-  readonly #done = new AbortController();
-  #heartbeat: NodeJS.Timeout | undefined;
+  #closed = false;
+  /** Whether any batch went out: until then, a position Synapse refuses means a fresh start. */
+  #delivered = false;
+  /** Transient failures in a row. */
+  #failures = 0;
+  /** Ends the wait in progress (`#until`) with undefined. */
+  #wake: (() => void) | undefined;
   readonly finished: Promise<void>;
   #finish!: () => void;
 
@@ -59,62 +67,31 @@ export class SseStream {
     this.finished = new Promise((resolve) => {
       this.#finish = resolve;
     });
-    options.response.once('close', () => {
+    // `on`, not `once`: 'close' comes once anyway, and `once` wraps the listener per stream.
+    options.response.on('close', () => {
       this.#end();
       this.#finish();
     });
   }
 
   get closed(): boolean {
-    return this.#done.signal.aborted;
+    return this.#closed;
+  }
+
+  /** A comment line that keeps proxies from timing the stream out (and finds dead clients). */
+  heartbeat(): void {
+    this.#send(HEARTBEAT);
   }
 
   /** Sends headers and runs until the stream ends. */
   async run(start: StreamStart): Promise<void> {
-    const { response, userSync } = this.#options;
+    const { response } = this.#options;
     response.write(encodeSseRetry(this.#options.retryMs));
-    this.#heartbeat = setInterval(() => this.#send(encodeSseComment('heartbeat')), this.#options.heartbeatMs);
     try {
-      let batch: LoadedBatch | undefined;
-      let from = 0;
-      let since: string | undefined;
-      if ('since' in start) since = start.since;
-      else {
-        batch = start.batch;
-        start.batch = undefined;
-        from = start.fromIndex;
-        if (start.resync !== undefined) this.#resyncMarker(start.resync);
-      }
-      let failures = 0;
-      let delivered = false;
-      while (!this.closed) {
-        if (!batch) {
-          try {
-            batch = await this.#until(userSync.batchAfter(since as string));
-          } catch (err) {
-            if (!delivered && isBrokerError(err, 'OM_SYNAPSE_ERROR')) {
-              // The homeserver refuses the position the stream was asked to start at (a sync token
-              // from the client, say): start afresh, as after an unknown cursor.
-              this.#resyncMarker('unknown cursor');
-              batch = await this.#until(userSync.initial());
-            } else {
-              if (!isBrokerError(err) || err.statusCode < 500 || failures >= MAX_RETRIES) throw err;
-              // A homeserver or store hiccup: wait (heartbeats go on) rather than drop the client.
-              await this.#until(sleep(Math.min(10_000, 500 * 2 ** failures++), undefined, { ref: false }));
-              continue;
-            }
-          }
-          if (!batch) break;
-          failures = 0;
-        }
-        const frames = userSync.frames(batch).slice(from);
-        if (!this.#sendAll(frames)) break;
-        delivered = true;
-        this.#options.onSent?.(frames.length);
-        since = batch.next;
-        batch = undefined;
-        from = 0;
-      }
+      // Only positions cross this loop's awaits: a suspended frame keeps its last values, and a
+      // batch kept here would stay in memory for as long as the user stays idle.
+      let since = this.#begin(start);
+      while (since !== undefined && !this.closed) since = await this.#step(since);
     } catch (err) {
       // The homeserver refuses this position (or the user): start over from a fresh sync. Anything
       // else (homeserver down, store down) just ends the stream; the client resumes where it was.
@@ -132,6 +109,56 @@ export class SseStream {
       this.#write(encodeSseEvent({ event: CLOSED_EVENT, data: JSON.stringify({ reason: reason.closed }) }));
     } else if (reason) this.#resyncMarker(reason.resync);
     this.#end();
+  }
+
+  /** Delivers the start batch, if any, and takes it out of `start`: the position to go on from. */
+  #begin(start: StreamStart): string | undefined {
+    if ('since' in start) return start.since;
+    const { batch, fromIndex } = start;
+    start.batch = undefined;
+    if (start.resync !== undefined) this.#resyncMarker(start.resync);
+    return batch && this.#deliver(batch, fromIndex);
+  }
+
+  /**
+   * Delivers the batch after `since`: the position to go on from, or undefined to end. Chained
+   * rather than awaited: an idle stream spends its life here, and a suspended frame costs more.
+   */
+  #step(since: string): Promise<string | undefined> {
+    return this.#until(this.#options.userSync.batchAfter(since)).then(
+      (batch) => {
+        if (!batch) return undefined;
+        this.#failures = 0;
+        return this.#deliver(batch, 0);
+      },
+      (err: unknown) => this.#recover(err, since),
+    );
+  }
+
+  /** After a failed batch: a fresh start, a wait before trying `since` again, or the end (throws). */
+  async #recover(err: unknown, since: string): Promise<string | undefined> {
+    if (!this.#delivered && isBrokerError(err, 'OM_SYNAPSE_ERROR')) {
+      // The homeserver refuses the position the stream was asked to start at (a sync token from
+      // the client, say): start afresh, as after an unknown cursor.
+      this.#resyncMarker('unknown cursor');
+      const batch = await this.#until(this.#options.userSync.initial());
+      if (!batch) return undefined;
+      this.#failures = 0;
+      return this.#deliver(batch, 0);
+    }
+    if (!isBrokerError(err) || err.statusCode < 500 || this.#failures >= MAX_RETRIES) throw err;
+    // A homeserver or store hiccup: wait (heartbeats go on) rather than drop the client.
+    await this.#until(sleep(Math.min(10_000, 500 * 2 ** this.#failures++), undefined, { ref: false }));
+    return since;
+  }
+
+  /** Writes a batch from event `from` on: the position after it, or undefined once the client is dropped. */
+  #deliver(batch: LoadedBatch, from: number): string | undefined {
+    const frames = this.#options.userSync.frames(batch).slice(from);
+    if (!this.#sendAll(frames)) return undefined;
+    this.#delivered = true;
+    this.#options.onSent?.(frames.length);
+    return batch.next;
   }
 
   #resyncMarker(reason: string): void {
@@ -165,23 +192,34 @@ export class SseStream {
     if (!response.writableEnded && !response.destroyed) response.write(chunk);
   }
 
-  /** Resolves with the value, or undefined once the stream or the sync loop ends first. */
-  async #until<T>(work: Promise<T>): Promise<T | undefined> {
-    const stopped = linkSignals([this.#done.signal, this.#options.userSync.signal]);
-    if (stopped.signal.aborted) return undefined;
-    const aborted = new Promise<undefined>((resolve) => {
-      stopped.signal.addEventListener('abort', () => resolve(undefined), { once: true });
+  /**
+   * Settles like `work`, or with undefined once the stream ends first. A stopped sync loop needs no
+   * listener here: the hub closes the loop's streams when it stops it, and the loop aborts its own
+   * long-polls, so the work it was asked for fails.
+   */
+  #until<T>(work: Promise<T>): Promise<T | undefined> {
+    if (this.#closed || this.#options.userSync.signal.aborted) return Promise.resolve(undefined);
+    return new Promise<T | undefined>((resolve, reject) => {
+      this.#wake = () => resolve(undefined);
+      work.then(
+        (value) => {
+          this.#wake = undefined;
+          resolve(value);
+        },
+        (err: unknown) => {
+          this.#wake = undefined;
+          reject(err);
+        },
+      );
     });
-    try {
-      return await Promise.race([work, aborted]);
-    } finally {
-      stopped.dispose();
-    }
   }
 
   #end(): void {
-    if (!this.#done.signal.aborted) this.#done.abort();
-    clearInterval(this.#heartbeat);
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#wake?.();
+      this.#wake = undefined;
+    }
     const { response } = this.#options;
     if (!response.writableEnded) {
       response.end();

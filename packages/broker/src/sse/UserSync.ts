@@ -37,9 +37,15 @@ export const SYNC_FILTER = JSON.stringify({
 const MAX_BACKOFF_MS = 30_000;
 
 /**
+ * The encoded frames of each batch, made once however many streams deliver it. One map for every
+ * loop (a batch object belongs to one user's loop anyway) rather than one per idle user.
+ */
+const framesOf = new WeakMap<LoadedBatch, string[]>();
+
+/**
  * One user's lightweight sync loop on this instance: raw `/sync` long-polls as the user (appservice
- * masquerading), each answer flattened and stored once (first writer wins), shared by all of the
- * user's streams. Every position is fetched at most once at a time here (single flight), so
+ * masquerading), each answer flattened and, if it has events, stored once (first writer wins),
+ * shared by all of the user's streams. Every position is fetched at most once at a time here (single flight), so
  * streams at the loop's head share its long-poll, and streams catching up read the store.
  */
 export class UserSync {
@@ -48,7 +54,6 @@ export class UserSync {
   readonly #options: UserSyncOptions;
   readonly #inflight = new Map<string, Promise<LoadedBatch>>();
   readonly #abort = new AbortController();
-  readonly #frames = new WeakMap<LoadedBatch, string[]>();
   #head: string | undefined;
   #running = false;
   #streams = 0;
@@ -129,7 +134,7 @@ export class UserSync {
 
   /** The encoded SSE frames of a batch (its events, then the batch marker), made once per batch. */
   frames(batch: LoadedBatch): string[] {
-    const known = this.#frames.get(batch);
+    const known = framesOf.get(batch);
     if (known) return known;
     const { cursor } = this.#options;
     const frames = batch.events.map((event, index) =>
@@ -149,7 +154,7 @@ export class UserSync {
         }),
       );
     }
-    this.#frames.set(batch, frames);
+    framesOf.set(batch, frames);
     return frames;
   }
 
@@ -160,18 +165,24 @@ export class UserSync {
     this.#options.onStop?.(reason);
   }
 
-  async #load(id: string, since: string): Promise<LoadedBatch> {
-    const stored = await this.stored(id);
-    if (stored) return stored;
-    const raw = await this.#options.synapse.sync(
-      this.userId,
-      { since, filter: SYNC_FILTER, timeoutMs: this.#options.pollTimeoutMs },
-      this.signal,
+  /** The stored batch, or the long-poll's answer (chained, so no frame stays suspended during it). */
+  #load(id: string, since: string): Promise<LoadedBatch> {
+    const { synapse, pollTimeoutMs } = this.#options;
+    return this.stored(id).then(
+      (stored) =>
+        stored ??
+        synapse
+          .sync(this.userId, { since, filter: SYNC_FILTER, timeoutMs: pollTimeoutMs }, this.signal)
+          .then((raw) => this.#keep(id, raw)),
     );
+  }
+
+  async #keep(id: string, raw: Record<string, unknown>): Promise<LoadedBatch> {
     const next = nextBatchOf(raw);
     const events = flattenSync(raw);
-    // Nothing happened: no need to make every instance remember that.
-    if (events.length === 0 && next === since) return { id, next, initial: false, events };
+    // Nothing to resume inside (its marker names its own position), so nothing any instance needs
+    // to find again: idle users' positions move without events all the time (presence, say).
+    if (events.length === 0) return { id, next, initial: false, events };
     return {
       id,
       ...(await this.#options.batches.putFirst(this.userId, id, { next, initial: false, events })),
@@ -190,9 +201,11 @@ export class UserSync {
     while (!this.#stopReason && this.#head !== undefined) {
       const position = this.#head;
       try {
-        const batch = await this.batchAfter(position);
+        // Only the position crosses the await: a suspended frame keeps its last values, and a
+        // batch kept here would stay in memory for as long as the user stays idle.
+        const next = await this.batchAfter(position).then(nextOfBatch);
         // A newer initial sync may have moved the head meanwhile: follow that instead.
-        if (this.#head === position) this.#head = batch.next;
+        if (this.#head === position) this.#head = next;
         failures = 0;
       } catch {
         if (this.#stopReason) break;
@@ -205,6 +218,10 @@ export class UserSync {
     }
     this.#running = false;
   }
+}
+
+function nextOfBatch(batch: LoadedBatch): string {
+  return batch.next;
 }
 
 function nextBatchOf(raw: Record<string, unknown>): string {

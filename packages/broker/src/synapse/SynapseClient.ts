@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { BrokerError } from '../errors.js';
-import { type LinkedSignal, linkSignals } from '../linkSignals.js';
 import { CircuitBreaker } from './CircuitBreaker.js';
 
 export interface SynapseCredentials {
@@ -151,15 +150,19 @@ export class SynapseClient {
     this.retries = options.retries ?? 2;
     this.maxRetryWaitMs = options.maxRetryWaitMs ?? 2000;
     this.breaker = new CircuitBreaker(options.breaker ?? { failureThreshold: 5, openMs: 5000 });
+    // Each phase of a call (connecting, waiting for the headers, each pause in the body) is bounded
+    // by the call's timeout; see `call`.
     this.pool = new Pool(new URL(options.homeserverUrl).origin, {
       connections: options.maxConnections ?? 32,
       keepAliveTimeout: 30_000,
+      connectTimeout: this.timeoutMs,
       headersTimeout: this.timeoutMs,
       bodyTimeout: this.timeoutMs,
     });
     this.longPollPool = new Pool(new URL(options.homeserverUrl).origin, {
       connections: options.maxLongPolls ?? 4096,
       keepAliveTimeout: 30_000,
+      connectTimeout: this.timeoutMs,
     });
   }
 
@@ -577,19 +580,21 @@ export class SynapseClient {
    * A raw `/sync` as `userId` (appservice masquerading): the SSE fallback's lightweight loop. The
    * answer is returned as Synapse sent it; `signal` ends a long-poll early.
    */
-  async sync(userId: string, params: SyncParams, signal?: AbortSignal): Promise<Record<string, unknown>> {
+  sync(userId: string, params: SyncParams, signal?: AbortSignal): Promise<Record<string, unknown>> {
+    // The whole path in one string, `user_id` (the masquerade) included: the call holds it for the
+    // long-poll's whole life, once per active SSE user.
     const query = new URLSearchParams({ filter: params.filter, timeout: String(params.timeoutMs) });
     if (params.since !== undefined) query.set('since', params.since);
     if (params.fullState) query.set('full_state', 'true');
-    return (await this.call({
+    query.set('user_id', userId);
+    return this.call({
       method: 'GET',
       endpoint: '/_matrix/client/v3/sync',
       path: `/_matrix/client/v3/sync?${query}`,
       token: 'as',
-      actAs: userId,
       timeoutMs: params.timeoutMs + this.timeoutMs,
       signal,
-    })) as Record<string, unknown>;
+    }) as Promise<Record<string, unknown>>;
   }
 
   async close(): Promise<void> {
@@ -639,11 +644,12 @@ export class SynapseClient {
       let status: number;
       let text: string;
       let retryAfterHeader: string | undefined;
-      let linked: LinkedSignal | undefined;
       try {
         const pool = options.timeoutMs === undefined ? this.pool : this.longPollPool;
-        const timeout = AbortSignal.timeout(timeoutMs);
-        linked = options.signal ? linkSignals([timeout, options.signal]) : undefined;
+        // The deadlines are undici's own: no connection, no headers, or a body that stalls, within
+        // `timeoutMs` fails the attempt (its shared timer wheel fires up to a second late). No
+        // timeout signal and no linked signal per call: every idle SSE user has a long-poll in
+        // flight at all times, and those cost a few KB each.
         const response = await pool.request({
           method: options.method,
           path: withActingUser(options),
@@ -653,7 +659,7 @@ export class SynapseClient {
             : options.body === undefined
               ? null
               : JSON.stringify(options.body),
-          signal: linked?.signal ?? timeout,
+          signal: options.signal,
           headersTimeout: timeoutMs,
           bodyTimeout: timeoutMs,
         });
@@ -671,8 +677,6 @@ export class SynapseClient {
           continue;
         }
         throw new BrokerError('OM_SYNAPSE_UNAVAILABLE', { cause, retryAfterSeconds: 5 });
-      } finally {
-        linked?.dispose();
       }
       this.options.onCall?.(options.endpoint, status, (performance.now() - started) / 1000);
       const body = parseJson(text);

@@ -11,8 +11,10 @@ import {
   StreamLeases,
   SyncBatches,
   UNNAMED_EVENT,
+  UserSync,
 } from '../../src/sse/index.js';
 import { MemoryStore } from '../../src/store/index.js';
+import type { SynapseClient } from '../../src/synapse/SynapseClient.js';
 import { type SseEvent, SseParser } from '../support/sseClient.js';
 
 function parse(...chunks: string[]): SseEvent[] {
@@ -252,5 +254,36 @@ describe('SyncBatches', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('UserSync', () => {
+  it('stores a batch with events for cursors inside it, and no batch without any', async () => {
+    const message = { type: 'm.room.message', event_id: '$1', sender: '@b:hs', content: { body: 'hi' } };
+    const answers: Record<string, unknown> = {
+      s1: { next_batch: 's2' },
+      s2: { next_batch: 's3', rooms: { join: { '!r:hs': { timeline: { events: [message] } } } } },
+    };
+    const synapse = {
+      sync: async (_userId: string, params: { since?: string }) => answers[params.since ?? ''],
+    } as unknown as SynapseClient;
+    const batches = new SyncBatches(new MemoryStore(), 900_000);
+    const loop = new UserSync({
+      userId: '@u:hs',
+      epoch: 0,
+      synapse,
+      batches,
+      cursor: new SseCursor(randomBytes(32)),
+      pollTimeoutMs: 30_000,
+    });
+    // The position moved, but nothing came: streams get the marker; nothing is kept.
+    const moved = await loop.batchAfter('s1');
+    expect(moved).toMatchObject({ id: 's:s1', next: 's2', events: [] });
+    expect(loop.frames(moved)).toHaveLength(1);
+    expect(await batches.get('@u:hs', 's:s1')).toBeUndefined();
+    const withEvents = await loop.batchAfter('s2');
+    expect(withEvents.events.map((event) => event.event)).toEqual([ROOM_EVENT, 'm.room.message']);
+    expect(await batches.get('@u:hs', 's:s2')).toMatchObject({ next: 's3', events: withEvents.events });
+    loop.stop('shutdown');
   });
 });

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -32,7 +33,17 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 afterEach(() => {
   queue = [];
   hits = [];
+  for (const res of stalled.splice(0)) res.destroy();
 });
+
+/** Answers late or never: the response is kept (and destroyed after the test). */
+const stalled: ServerResponse[] = [];
+const silent: Handler = (_req, res) => void stalled.push(res);
+const headersThenSilence: Handler = (_req, res) => {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.write('{"next_batch":');
+  stalled.push(res);
+};
 
 function client(overrides: Partial<ConstructorParameters<typeof SynapseClient>[0]> = {}) {
   let admin = 'admin-1';
@@ -124,6 +135,96 @@ describe('SynapseClient retries of creating calls', () => {
     hits = [];
     expect(await instance.listDevices('@a:localhost')).toEqual([]);
     expect(hits).toHaveLength(2);
+    await instance.close();
+  });
+});
+
+describe('SynapseClient deadlines and aborts', () => {
+  it('fails a call whose answer never starts after its timeout, as unavailable, and retries it', async () => {
+    queue = [silent, silent];
+    const { instance } = client({ timeoutMs: 200, retries: 1 });
+    const started = performance.now();
+    const error = await instance.listDevices('@a:localhost').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'OM_SYNAPSE_UNAVAILABLE' });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(2 * 190);
+    // undici's timer wheel fires up to a second late.
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(hits).toHaveLength(2);
+    await instance.close();
+  });
+
+  it('fails a call whose body stalls after the headers, as unavailable', async () => {
+    queue = [headersThenSilence];
+    const { instance } = client({ timeoutMs: 200, retries: 0 });
+    const error = await instance.listDevices('@a:localhost').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'OM_SYNAPSE_UNAVAILABLE' });
+    await instance.close();
+  });
+
+  it('gives a long-poll its poll timeout on top of the call timeout', async () => {
+    queue = [(_req, res) => setTimeout(() => json(200, { next_batch: 's2' })(_req, res), 300), silent];
+    const { instance } = client({ timeoutMs: 100, retries: 0 });
+    const since = { filter: '{}', since: 's1' };
+    // 300 ms is past the call timeout (100 ms) but within 250 + 100 ms.
+    expect(await instance.sync('@a:localhost', { ...since, timeoutMs: 250 })).toEqual({ next_batch: 's2' });
+    const started = performance.now();
+    const error = await instance.sync('@a:localhost', { ...since, timeoutMs: 100 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'OM_SYNAPSE_UNAVAILABLE' });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(190);
+    await instance.close();
+  });
+
+  it('ends a long-poll called off by its signal at once, with its reason: no retry, circuit closed', async () => {
+    queue = [silent, silent, silent];
+    const { instance } = client({ retries: 2, breaker: { failureThreshold: 1, openMs: 60_000 } });
+    const loop = new AbortController();
+    const polling = instance.sync(
+      '@a:localhost',
+      { filter: '{}', since: 's1', timeoutMs: 30_000 },
+      loop.signal,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const reason = new Error('sync loop stopped: idle');
+    loop.abort(reason);
+    await expect(polling).rejects.toBe(reason);
+    expect(hits).toHaveLength(1);
+    expect(instance.circuitState).toBe('closed');
+    await expect(instance.sync('@a:localhost', { filter: '{}', timeoutMs: 0 }, loop.signal)).rejects.toBe(
+      reason,
+    );
+    expect(hits).toHaveLength(1);
+    await instance.close();
+  });
+
+  it("leaves nothing attached to a loop's long-lived signal once each long-poll is over", async () => {
+    const { instance } = client();
+    const loop = new AbortController();
+    for (let i = 0; i < 5; i++) {
+      queue = [json(200, { next_batch: `s${i + 1}` })];
+      await instance.sync('@a:localhost', { filter: '{}', since: `s${i}`, timeoutMs: 0 }, loop.signal);
+      expect(getEventListeners(loop.signal, 'abort').length).toBeLessThanOrEqual(1);
+    }
+    queue = [json(404, { errcode: 'M_UNKNOWN' })];
+    await instance.sync('@a:localhost', { filter: '{}', timeoutMs: 0 }, loop.signal).catch(() => {});
+    // undici detaches when the answer's body closes, just after it was read.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(getEventListeners(loop.signal, 'abort')).toHaveLength(0);
+    await instance.close();
+  });
+
+  it('asks for the sync as the user, with the filter, position and timeout, in one query', async () => {
+    queue = [json(200, { next_batch: 's2' })];
+    const { instance } = client();
+    await instance.sync('@a:localhost', { filter: '{"room":{}}', since: 's1', timeoutMs: 30_000 });
+    const url = new URL(hits[0]?.url ?? '', baseUrl);
+    expect(url.pathname).toBe('/_matrix/client/v3/sync');
+    expect([...url.searchParams]).toEqual([
+      ['filter', '{"room":{}}'],
+      ['timeout', '30000'],
+      ['since', 's1'],
+      ['user_id', '@a:localhost'],
+    ]);
+    expect(hits[0]?.authorization).toBe('Bearer as-1');
     await instance.close();
   });
 });
