@@ -16,13 +16,15 @@ interface SyncBody {
 /**
  * The baseline: two bare Matrix clients on plain `fetch`. B long-polls `/sync` with chat-sdk's
  * filter and notes when each bench message is in a parsed response; A `PUT`s the messages one at a
- * time, `gapMs` apart, each after the previous one arrived.
+ * time, `gapMs` apart, each after the previous one arrived. With `senderSyncs`, A long-polls too
+ * (as every chat client does), so Synapse answers two syncs per message, as it does for the pages.
  */
 export async function measureRawPair(
   homeserverUrl: string,
   roomId: string,
   tokens: { sender: string; receiver: string },
   config: LatencyConfig,
+  options: { senderSyncs?: boolean } = {},
 ): Promise<{ latencies: number[]; steps: Breakdown }> {
   const base = `${homeserverUrl}/_matrix/client/v3`;
   const arrivals = new Arrivals(randomUUID().replaceAll('-', ''));
@@ -30,11 +32,15 @@ export async function measureRawPair(
   const stop = new AbortController();
   const puts: number[] = [];
 
-  const sync = async (since: string | undefined, timeout: number): Promise<SyncBody> => {
+  const sync = async (
+    since: string | undefined,
+    timeout: number,
+    token = tokens.receiver,
+  ): Promise<SyncBody> => {
     const query = new URLSearchParams({ timeout: String(timeout), filter: CHAT_SDK_SYNC_FILTER });
     if (since) query.set('since', since);
     const response = await fetch(`${base}/sync?${query}`, {
-      headers: { authorization: `Bearer ${tokens.receiver}` },
+      headers: { authorization: `Bearer ${token}` },
       signal: stop.signal,
     });
     if (!response.ok) throw new Error(`sync: ${response.status} ${await response.text()}`);
@@ -56,6 +62,13 @@ export async function measureRawPair(
     if (!stop.signal.aborted) arrivals.fail(error instanceof Error ? error : new Error(String(error)));
   });
 
+  const senderLoop = options.senderSyncs
+    ? (async () => {
+        let position = (await sync(undefined, 0, tokens.sender)).next_batch;
+        while (!stop.signal.aborted) position = (await sync(position, 30_000, tokens.sender)).next_batch;
+      })().catch(() => undefined)
+    : Promise.resolve();
+
   try {
     for (let seq = 0; seq < config.warmup + config.messages; seq++) {
       await sleep(config.gapMs);
@@ -76,7 +89,7 @@ export async function measureRawPair(
     }
   } finally {
     stop.abort();
-    await receiver;
+    await Promise.all([receiver, senderLoop]);
   }
   const latencies = arrivals.latencies(config.warmup, config.warmup + config.messages);
   return {

@@ -46,6 +46,9 @@ async function main(cleanup: Cleanup): Promise<number> {
     measureRawPairInBrowser(bed, `http://127.0.0.1:${bed.proxy.port}`, groupRoomId, tokens, config),
   );
   const rawLast = await measure('raw pair again', raw);
+  const rawBothSync = await measure('raw pair, the sender syncing too', () =>
+    measureRawPair(`http://127.0.0.1:${bed.proxy.port}`, groupRoomId, tokens, config, { senderSyncs: true }),
+  );
 
   // The baseline is both raw runs together: the browser rows ran between them.
   const baseline: Row = {
@@ -66,6 +69,12 @@ async function main(cleanup: Cleanup): Promise<number> {
     browserRow('SDK + React, SSE', sse),
     // Not the targets' baseline (the issue's raw pair has no browser): what CORS costs any browser client.
     { name: 'raw pair in a browser', latencies: rawInBrowser.value, otherCores: rawInBrowser.otherCores },
+    // Nor this one: every chat client syncs, so for the pages Synapse answers the sender's sync too.
+    {
+      name: 'raw pair, sender syncing too',
+      latencies: rawBothSync.value.latencies,
+      otherCores: rawBothSync.otherCores,
+    },
   ];
 
   console.log(
