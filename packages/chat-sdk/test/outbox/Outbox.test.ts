@@ -24,21 +24,27 @@ async function started(options: { storage?: OutboxStorage; overrides?: Partial<O
   return { ...world, ...tab };
 }
 
+/** A storage whose writes of `queued` entries wait until `releasePut()`; the rest goes straight through. */
+function heldQueuedWrites() {
+  const inner = new MemoryOutboxStorage();
+  const held: Array<() => void> = [];
+  const storage: OutboxStorage = {
+    load: (userId) => inner.load(userId),
+    put: async (entry) => {
+      if (entry.state === 'queued') await new Promise<void>((resolve) => held.push(resolve));
+      await inner.put(entry);
+    },
+    delete: (id) => inner.delete(id),
+    clear: (userId) => inner.clear(userId),
+  };
+  return { inner, storage, releasePut: () => held.shift()?.() };
+}
+
 const stateOf = (entries: OutboxEntry[], id: string) => entries.find((entry) => entry.id === id)?.state;
 
 describe('Outbox: enqueue and send', () => {
   it('sends while it stores, resolves once stored, and deletes once accepted', async () => {
-    let releasePut: () => void = () => undefined;
-    const inner = new MemoryOutboxStorage();
-    const storage: OutboxStorage = {
-      load: (userId) => inner.load(userId),
-      put: async (entry) => {
-        if (entry.state === 'queued') await new Promise<void>((resolve) => (releasePut = resolve));
-        await inner.put(entry);
-      },
-      delete: (id) => inner.delete(id),
-      clear: (userId) => inner.clear(userId),
-    };
+    const { inner, storage, releasePut } = heldQueuedWrites();
     const { outbox, server, changes } = await started({ storage });
     let resolved = false;
     const enqueued = outbox.enqueue(text(ROOM_A, 'hello')).finally(() => {
@@ -76,17 +82,7 @@ describe('Outbox: enqueue and send', () => {
   });
 
   it('an answer that comes before the write still deletes the entry from storage, after the write', async () => {
-    let releasePut: () => void = () => undefined;
-    const inner = new MemoryOutboxStorage();
-    const storage: OutboxStorage = {
-      load: (userId) => inner.load(userId),
-      put: async (entry) => {
-        if (entry.state === 'queued') await new Promise<void>((resolve) => (releasePut = resolve));
-        await inner.put(entry);
-      },
-      delete: (id) => inner.delete(id),
-      clear: (userId) => inner.clear(userId),
-    };
+    const { inner, storage, releasePut } = heldQueuedWrites();
     const { outbox, server, changes } = await started({ storage });
     const enqueued = outbox.enqueue(text(ROOM_A, 'fast'));
     await settle();
