@@ -50,7 +50,10 @@ export function applyLiveEvents(
   const prevBatch =
     typeof batch.prevBatch === 'string' && batch.prevBatch !== '' ? batch.prevBatch : undefined;
   if (timeline.backToken === undefined) {
-    draft.backToken = prevBatch ?? null;
+    // A first batch that holds the room's creation has nothing before it, whatever `prev_batch`
+    // says: no request to find that out, and no "more above" shown until one comes back empty.
+    const fromTheStart = fresh.some((event) => event.type === 'm.room.create' && event.state_key === '');
+    draft.backToken = fromTheStart ? null : (prevBatch ?? null);
   } else if (batch.limited === true && prevBatch !== undefined && !overlaps) {
     markGap(draft, at, prevBatch, placed);
   }

@@ -22,6 +22,14 @@ describe('applyLiveEvents: first load', () => {
     expect(timeline.paginating).toBe(false);
   });
 
+  it('knows there is nothing older when the first batch holds the room creation, prev_batch or not', () => {
+    const create = stateEvent('$create', 'm.room.create', { creator: ALICE }, { ts: 1 });
+    const timeline = loaded([create, message('$a', 'a', { ts: 2 })], 'p0');
+    expect(timeline.backToken).toBeNull();
+    // Without the creation, prev_batch still says where older events are.
+    expect(loaded([message('$a', 'a')], 'p0').backToken).toBe('p0');
+  });
+
   it('sets the back token to null when there is no prev_batch', () => {
     const timeline = applyLiveEvents(emptyTimeline(), [message('$a', 'a')], { limited: false }, options);
     expect(timeline.backToken).toBeNull();
