@@ -19,6 +19,7 @@ import { persistentDeviceKey } from '../session/deviceKey.js';
 import { SessionManager } from '../session/SessionManager.js';
 import type { ChatCache } from '../snapshot/ChatCache.js';
 import type { ChatSnapshot } from '../snapshot/ChatSnapshot.js';
+import { keepNewerShown, withoutProvisional } from '../snapshot/keepNewerShown.js';
 import { applySync } from '../store/applySync.js';
 import type { ChatState, ConnectionStatus, NotificationMode } from '../store/ChatState.js';
 import { initialChatState } from '../store/ChatState.js';
@@ -116,6 +117,8 @@ export class ChatClient {
   private hydrated = false;
   /** This connection's first sync is in the store. */
   private synced = false;
+  /** Room id → snapshot events kept past a stale first sync, until the next sync brings them again. */
+  private readonly provisional = new Map<string, ReadonlySet<string>>();
   /** Settles once the start of this connection has shown a snapshot (true) or will not (false). */
   private hydration: Promise<boolean> = Promise.resolve(false);
   private lifetime = new AbortController();
@@ -609,13 +612,16 @@ export class ChatClient {
         }),
       },
       onSync: (response, initial) => {
-        const before = this.store.getState();
         // A snapshot stands in until the first sync, which replaces it rather than merging into it.
         const replace = initial && this.hydrated;
+        const shown = this.store.getState();
+        const before = replace ? shown : this.dropProvisional(shown);
         const base = replace
           ? { ...initialChatState(), connection: before.connection, userId: before.userId }
           : before;
-        this.store.setState(applySync(base, response, this.timelineOptions()), true);
+        const next = applySync(base, response, this.timelineOptions());
+        const keep = replace || this.provisional.size > 0;
+        this.store.setState(keep ? this.keepNewerShown(shown, next) : next, true);
         this.hydrated = false;
         this.synced = true;
         if (replace) this.echoOutbox();
@@ -665,6 +671,33 @@ export class ChatClient {
     this.hydrated = true;
     this.echoOutbox();
     return true;
+  }
+
+  /** The sync's state, plus the snapshot's events it was too old to hold yet (see `keepNewerShown`). */
+  private keepNewerShown(shown: ChatState, next: ChatState): ChatState {
+    this.provisional.clear();
+    const timelines = { ...next.timelines };
+    for (const [roomId, timeline] of Object.entries(next.timelines)) {
+      const kept = keepNewerShown(shown.timelines[roomId], timeline);
+      timelines[roomId] = kept.timeline;
+      if (kept.provisional.length > 0) this.provisional.set(roomId, new Set(kept.provisional));
+    }
+    return { ...next, timelines };
+  }
+
+  /**
+   * The state without the provisional events, before a sync is applied: where the sync brings one,
+   * it lands in its place; one still missing (Synapse replays cached answers one by one) is put
+   * back at the end by `keepNewerShown`, while it is still newer than everything else.
+   */
+  private dropProvisional(state: ChatState): ChatState {
+    if (this.provisional.size === 0) return state;
+    const timelines = { ...state.timelines };
+    for (const [roomId, eventIds] of this.provisional) {
+      const timeline = timelines[roomId];
+      if (timeline) timelines[roomId] = withoutProvisional(timeline, eventIds);
+    }
+    return { ...state, timelines };
   }
 
   private cacheChanged(): void {
