@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
+import { runBench } from '../shared/runBench.js';
 import { devHostToken, postSession, sessionRequest } from './brokerClient.js';
-import { Cleanup } from './cleanup.js';
+import type { Cleanup } from './cleanup.js';
 import { readBenchConfig } from './config.js';
 import type { LoadTarget } from './load.js';
 import { type Measurement, measure } from './measure.js';
@@ -115,18 +116,4 @@ async function main(cleanup: Cleanup): Promise<number> {
   return 1;
 }
 
-const cleanup = new Cleanup();
-process.once('SIGINT', () => {
-  console.error('\ninterrupted: stopping the servers and Synapse');
-  void cleanup.run().finally(() => process.exit(130));
-});
-let exitCode = 1;
-try {
-  exitCode = await main(cleanup);
-} catch (err) {
-  console.error(`broker-tokens failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-} finally {
-  await cleanup.run();
-}
-// Exit explicitly: a load generator's worker thread or a keep-alive socket must not keep the run alive.
-process.exit(exitCode);
+await runBench('broker-tokens', main);

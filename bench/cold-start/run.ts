@@ -3,9 +3,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { matrixUserIdFor } from '@openmeet/broker';
 import { SNAPSHOT_DATABASE } from '@openmeet/chat-sdk';
 import { startE2eBed } from '@openmeet/e2e/support';
-import { Cleanup } from '../broker-tokens/cleanup.js';
+import type { Cleanup } from '../broker-tokens/cleanup.js';
 import { formatTargets } from '../broker-tokens/report.js';
 import { adminLogin } from '../shared/adminLogin.js';
+import { runBench } from '../shared/runBench.js';
 import { watchTreeOtherCpu } from '../shared/treeCpu.js';
 import { readConfig } from './config.js';
 import { instrument } from './openPage.js';
@@ -128,17 +129,4 @@ async function main(cleanup: Cleanup): Promise<number> {
   return 0;
 }
 
-const cleanup = new Cleanup();
-process.once('SIGINT', () => {
-  console.error('\ninterrupted: stopping the browser, the broker and Synapse');
-  void cleanup.run().finally(() => process.exit(130));
-});
-let exitCode = 1;
-try {
-  exitCode = await main(cleanup);
-} catch (err) {
-  console.error(`cold-start failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-} finally {
-  await cleanup.run();
-}
-process.exit(exitCode);
+await runBench('cold-start', main);

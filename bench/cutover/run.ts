@@ -1,10 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Cleanup } from '../broker-tokens/cleanup.js';
+import type { Cleanup } from '../broker-tokens/cleanup.js';
 import { watchOtherCpu } from '../broker-tokens/cpu.js';
 import { formatTargets } from '../broker-tokens/report.js';
 import { positiveInt } from '../shared/positiveInt.js';
+import { runBench } from '../shared/runBench.js';
 import { table } from '../shared/table.js';
 import { runCli } from './cli.js';
 import { writeBenchExport } from './exportData.js';
@@ -126,17 +127,4 @@ async function main(cleanup: Cleanup): Promise<number> {
   return failed ? 1 : 0;
 }
 
-const cleanup = new Cleanup();
-process.once('SIGINT', () => {
-  console.error('\ninterrupted: stopping the Synapses');
-  void cleanup.run().finally(() => process.exit(130));
-});
-let exitCode = 1;
-try {
-  exitCode = await main(cleanup);
-} catch (err) {
-  console.error(`cutover failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-} finally {
-  await cleanup.run();
-}
-process.exit(exitCode);
+await runBench('cutover', main);

@@ -1,9 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { matrixUserIdFor } from '@openmeet/broker';
 import { startE2eBed } from '@openmeet/e2e/support';
-import { Cleanup } from '../broker-tokens/cleanup.js';
+import type { Cleanup } from '../broker-tokens/cleanup.js';
 import { formatTargets } from '../broker-tokens/report.js';
 import { adminLogin } from '../shared/adminLogin.js';
+import { runBench } from '../shared/runBench.js';
 import { watchTreeOtherCpu } from '../shared/treeCpu.js';
 import type { Breakdown } from './breakdown.js';
 import { type BrowserPairResult, measureBrowserPair } from './browserPair.js';
@@ -113,17 +114,4 @@ async function main(cleanup: Cleanup): Promise<number> {
   return 0;
 }
 
-const cleanup = new Cleanup();
-process.once('SIGINT', () => {
-  console.error('\ninterrupted: stopping the browsers, the broker and Synapse');
-  void cleanup.run().finally(() => process.exit(130));
-});
-let exitCode = 1;
-try {
-  exitCode = await main(cleanup);
-} catch (err) {
-  console.error(`latency failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-} finally {
-  await cleanup.run();
-}
-process.exit(exitCode);
+await runBench('latency', main);

@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
-import { Cleanup } from '../broker-tokens/cleanup.js';
+import type { Cleanup } from '../broker-tokens/cleanup.js';
 import { formatTargets } from '../broker-tokens/report.js';
 import { brokerEnv, startCutoverSynapse } from '../cutover/synapse.js';
+import { runBench } from '../shared/runBench.js';
 import { readConfig } from './config.js';
 import { Child } from './ipc.js';
 import { measureSide, type Side, type SideMeasurement } from './measureSide.js';
@@ -115,17 +116,4 @@ async function main(cleanup: Cleanup): Promise<number> {
   return 0;
 }
 
-const cleanup = new Cleanup();
-process.once('SIGINT', () => {
-  console.error('\ninterrupted: stopping the broker, the clients and Synapse');
-  void cleanup.run().finally(() => process.exit(130));
-});
-let exitCode = 1;
-try {
-  exitCode = await main(cleanup);
-} catch (err) {
-  console.error(`sse-capacity failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-} finally {
-  await cleanup.run();
-}
-process.exit(exitCode);
+await runBench('sse-capacity', main);

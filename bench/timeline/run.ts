@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { startE2eBed } from '@openmeet/e2e/support';
-import { Cleanup } from '../broker-tokens/cleanup.js';
+import type { Cleanup } from '../broker-tokens/cleanup.js';
 import { formatTargets } from '../broker-tokens/report.js';
+import { runBench } from '../shared/runBench.js';
 import { readTimelineConfig } from './config.js';
 import { messageBody } from './messageBody.js';
 import { startPageMetrics } from './pageMetrics.js';
@@ -99,17 +100,4 @@ async function main(cleanup: Cleanup): Promise<number> {
   return incomplete.length === 0 ? 0 : 1;
 }
 
-const cleanup = new Cleanup();
-process.once('SIGINT', () => {
-  console.error('\ninterrupted: stopping Chromium, the servers and Synapse');
-  void cleanup.run().finally(() => process.exit(130));
-});
-let exitCode = 1;
-try {
-  exitCode = await main(cleanup);
-} catch (err) {
-  console.error(`timeline failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-} finally {
-  await cleanup.run();
-}
-process.exit(exitCode);
+await runBench('timeline', main);

@@ -34,6 +34,10 @@ export interface UploadOptions {
 
 const enc = encodeURIComponent;
 
+/** The path of a send: `sendEvent` requests it, `warmSend` preflights the same URL. */
+const sendPath = (roomId: string, type: string, txnId: string) =>
+  `/rooms/${enc(roomId)}/send/${enc(type)}/${enc(txnId)}`;
+
 let httpLayer:
   | Promise<
       [
@@ -101,14 +105,7 @@ export class HomeserverApi {
     content: Record<string, unknown>,
     signal?: AbortSignal,
   ): Promise<{ event_id: string }> {
-    return this.call(
-      'send',
-      'PUT',
-      `/rooms/${enc(roomId)}/send/${enc(type)}/${enc(txnId)}`,
-      {},
-      content,
-      signal,
-    );
+    return this.call('send', 'PUT', sendPath(roomId, type, txnId), {}, content, signal);
   }
 
   /**
@@ -121,7 +118,7 @@ export class HomeserverApi {
     const loaded = this.loaded;
     const origin = (globalThis as { location?: { origin?: string } }).location?.origin;
     if (loaded === undefined || origin === undefined) return;
-    const url = loaded.api.getUrl(`/rooms/${enc(roomId)}/send/${enc(type)}/${enc(txnId)}`);
+    const url = loaded.api.getUrl(sendPath(roomId, type, txnId));
     if (url.origin === origin) return;
     const fetchFn = this.options.fetch ?? globalThis.fetch;
     // The preflight is what counts; its answer is cached for the same URL, mode and credentials.

@@ -9,6 +9,7 @@ import {
 } from './OutboxChannel.js';
 import {
   compareEntries,
+  isTxnId,
   newTxnId,
   type OutboxChange,
   type OutboxEntry,
@@ -164,7 +165,7 @@ export class Outbox {
     if (input.kind === 'redaction' && input.redacts === undefined) {
       throw new ChatSdkError('CHAT_BAD_INPUT', 'A redaction needs the id of the event it redacts');
     }
-    if (input.txnId !== undefined && (!TXN_ID.test(input.txnId) || this.#entries.has(input.txnId))) {
+    if (input.txnId !== undefined && (!isTxnId(input.txnId) || this.#entries.has(input.txnId))) {
       throw new ChatSdkError('CHAT_BAD_INPUT', 'The transaction id is not a fresh one from newTxnId()');
     }
     const content = jsonCopy(input.content);
@@ -512,8 +513,6 @@ export class Outbox {
     if (this.#phase === 'stopped') throw closedError();
   }
 }
-
-const TXN_ID = /^om\.[0-9a-f-]{36}$/;
 
 function withoutWait(entry: OutboxEntry): OutboxEntry {
   const { nextAttemptAt: _nextAttemptAt, error: _error, ...rest } = entry;

@@ -38,6 +38,11 @@ export function newTxnId(): string {
   return `om.${crypto.randomUUID()}`;
 }
 
+/** Whether `value` has the shape `newTxnId` gives. */
+export function isTxnId(value: string): boolean {
+  return /^om\.[0-9a-f-]{36}$/.test(value);
+}
+
 /**
  * One queued request. Entries are immutable snapshots: every change replaces the object.
  * Removed from storage as soon as the server accepted it.
