@@ -117,3 +117,69 @@ describe('accessibility (axe-core)', () => {
     expect(await alice.axeViolations()).toEqual([]);
   });
 });
+
+describe('coming back quickly', () => {
+  it('sends a typed message without a CORS preflight: typing warmed its URL up', async () => {
+    const cdp = await bob.page.context().newCDPSession(bob.page);
+    await cdp.send('Network.enable');
+    const optionsToSend: Array<{ method: string | undefined }> = [];
+    cdp.on('Network.requestWillBeSent', (event) => {
+      const { request } = event;
+      if (request.method !== 'OPTIONS' || !/\/send\/m\.room\.message\//.test(request.url)) return;
+      const headers = Object.fromEntries(
+        Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), v]),
+      );
+      optionsToSend.push({ method: headers['access-control-request-method'] });
+    });
+    await bob.composer.fill('Typed, then sent at once');
+    await expect.poll(() => optionsToSend.length).toBeGreaterThan(0);
+    await bob.composer.press('Enter');
+    await bob.sent('Typed, then sent at once').waitFor();
+    // The warm-up (its own preflight and request), and no preflight for the PUT.
+    expect(optionsToSend.some((request) => request.method === 'PUT')).toBe(false);
+    await cdp.detach();
+  });
+
+  it('shows the room again from the last session before the first sync, and no message leaves on the way', async () => {
+    const text = 'Still here after the reload';
+    await bob.send(text);
+    await bob.sent(text).waitFor();
+    // The app keeps a snapshot (its `indexedDbCache()`), written 2 s after the last change.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await bob.page.addInitScript((wanted: string) => {
+      const seen: { first?: number; leftAt?: number } = {};
+      (window as { __reopen?: typeof seen }).__reopen = seen;
+      const check = () => {
+        const shown = [...document.querySelectorAll('[role="log"] article')].some((row) =>
+          row.textContent?.includes(wanted),
+        );
+        if (shown && seen.first === undefined) seen.first = performance.now();
+        if (!shown && seen.first !== undefined && seen.leftAt === undefined) seen.leftAt = performance.now();
+        if (performance.now() < 5000) requestAnimationFrame(check);
+      };
+      requestAnimationFrame(check);
+    }, text);
+    // A slow first sync (a big account, a slow network): the room must not wait for it.
+    const initialSync = /\/_matrix\/client\/v3\/sync\?(?!.*since=)/;
+    await bob.page.route(initialSync, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await route.continue();
+    });
+    await bob.page.reload();
+    await bob.sees(text);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await bob.page.unroute(initialSync);
+    const { first, leftAt, firstSyncAnswered } = await bob.page.evaluate(() => ({
+      ...(window as { __reopen?: { first?: number; leftAt?: number } }).__reopen,
+      firstSyncAnswered: (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+        .filter((entry) => entry.name.includes('/_matrix/client/v3/sync'))
+        .map((entry) => entry.responseEnd)
+        .sort((a, b) => a - b)[0],
+    }));
+    expect(first).toBeDefined();
+    expect(firstSyncAnswered).toBeDefined();
+    expect(first as number).toBeLessThan(firstSyncAnswered as number);
+    expect(leftAt).toBeUndefined();
+    await bob.screenshot('reopened-from-snapshot-bob');
+  });
+});
