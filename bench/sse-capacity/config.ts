@@ -16,6 +16,8 @@ export interface SseCapacityConfig {
    * initial-batch TTL (60 s) and its memory store's sweep (every 60 s).
    */
   steadySeconds: number;
+  /** Only the SSE side (`BENCH_SIDES=sse`): for comparing broker changes, the baseline does not move. */
+  sseOnly: boolean;
 }
 
 export function readConfig(): SseCapacityConfig {
@@ -26,5 +28,13 @@ export function readConfig(): SseCapacityConfig {
     idleSeconds: positiveInt('BENCH_IDLE_SECONDS', 30),
     concurrency: positiveInt('BENCH_CONCURRENCY', 8),
     steadySeconds: positiveInt('BENCH_STEADY_SECONDS', 125),
+    sseOnly: sides() === 'sse',
   };
+}
+
+function sides(): 'both' | 'sse' {
+  const raw = process.env.BENCH_SIDES;
+  if (raw === undefined || raw === '' || raw === 'both') return 'both';
+  if (raw === 'sse') return 'sse';
+  throw new Error(`BENCH_SIDES must be both or sse, not ${raw}`);
 }

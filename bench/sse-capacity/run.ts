@@ -58,6 +58,12 @@ async function main(cleanup: Cleanup): Promise<number> {
   // Stop the broker's sync loops before the baseline starts its own.
   await load.stop();
   await broker.stop();
+  if (config.sseOnly) {
+    console.log(formatSides([{ name: 'SSE broker (1 process)', m: sse }]));
+    if (dropped > 0) console.log(`\nwarning: ${dropped} SSE stream(s) ended during the run`);
+    if (sse.otherCores > OTHER_CPU_WARNING) console.log('\nwarning: other processes kept the CPU busy');
+    return sse.sendFailures.length > 0 ? 1 : 0;
+  }
 
   since = performance.now();
   progress(`logging in ${hostUserIds.length} users for the baseline`);

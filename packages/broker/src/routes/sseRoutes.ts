@@ -4,7 +4,20 @@ import { apiSecurityHeaders } from '../http/apiSecurityHeaders.js';
 import { authenticate } from '../http/authenticate.js';
 import { errorResponseSchema } from '../http/errorHandler.js';
 import { SSE_COOKIE, sseAuth } from '../http/sseAuth.js';
-import { SSE_HEADERS, type SseGrant, type StreamStart, type UserSync } from '../sse/index.js';
+import {
+  allowedCorsOrigin,
+  eventStreamHead,
+  type SseGrant,
+  type StreamStart,
+  type UserSync,
+} from '../sse/index.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** `false` turns `@fastify/cors` off for a route (read by the plugin, not typed by it). */
+    cors?: false;
+  }
+}
 
 const errors = { '4xx': errorResponseSchema, '5xx': errorResponseSchema };
 const deviceKeyBody = {
@@ -37,6 +50,26 @@ export async function sseRoutes(
     payload: unknown,
   ) => {
     reply.headers(apiSecurityHeaders);
+    return payload;
+  };
+  const corsOrigins = new Set(opts.corsOrigins);
+  // The events route answers CORS itself (its stream's head is written by hand): its errors too.
+  const errorHeaders = async (
+    request: FastifyRequest,
+    reply: { headers(h: object): unknown },
+    payload: unknown,
+  ) => {
+    reply.headers(apiSecurityHeaders);
+    const origin = allowedCorsOrigin(request.headers.origin, corsOrigins);
+    reply.headers(
+      origin === undefined
+        ? { vary: 'Origin' }
+        : {
+            vary: 'Origin',
+            'access-control-allow-origin': origin,
+            'access-control-allow-credentials': 'true',
+          },
+    );
     return payload;
   };
   const signedInUser = async (request: FastifyRequest) => {
@@ -131,7 +164,14 @@ export async function sseRoutes(
   app.get<{ Querystring: { ticket?: string; lastEventId?: string; since?: string } }>(
     '/api/matrix/events',
     {
+      // What helmet and @fastify/cors would add sits in the stream's fixed head instead (errors get
+      // it from `errorHeaders`); headers set on the reply would be kept for the stream's whole life.
+      helmet: false,
+      config: { cors: false },
+      // A HEAD would get the stream's body: the head is written by hand.
+      exposeHeadRoute: false,
       onRequest: sseAuth({ sessions, limiter: services.authFailures, allowTicket: true }),
+      onSend: errorHeaders,
       schema: {
         tags: ['sse'],
         summary: "The user's Matrix events as Server-Sent Events (see the README, SSE fallback)",
@@ -187,16 +227,17 @@ export async function sseRoutes(
         sse.release(lease);
         throw err;
       }
-      // From here on the response is ours: errors can only end the stream.
+      // From here on the connection is ours: errors can only end the stream.
       reply.hijack();
-      // Headers set by hooks so far (CORS, helmet) are not sent for a hijacked reply: copy them.
-      for (const [name, value] of Object.entries(reply.getHeaders())) {
-        if (value !== undefined) reply.raw.setHeader(name, value);
+      const { socket } = reply.raw;
+      socket?.write(eventStreamHead(allowedCorsOrigin(request.headers.origin, corsOrigins)));
+      // Not awaited: the connection is ours now, and neither this handler nor Fastify needs to
+      // hold anything for the stream's life. A client already gone ends the stream at once.
+      if (socket) void sse.stream(socket, grant, loop, start, lease);
+      else {
+        sse.discardIfUnused(loop);
+        sse.release(lease);
       }
-      reply.raw.writeHead(200, SSE_HEADERS);
-      // Not awaited: the response is ours now, and neither this handler nor Fastify needs to hold
-      // anything for the stream's life.
-      void sse.stream(reply.raw, grant, loop, start, lease);
     },
   );
 }

@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { BrokerError } from '../errors.js';
 import type { SynapseClient } from '../synapse/SynapseClient.js';
 import type { SseCursor } from './SseCursor.js';
@@ -124,9 +124,9 @@ export class SseHub {
     if (!loop.busy) loop.stop('idle');
   }
 
-  /** Streams to `response` (headers already sent) until the stream ends. */
+  /** Streams to `socket` (its response head already written) until the stream ends. */
   stream(
-    response: ServerResponse,
+    socket: Duplex,
     grant: SseGrant,
     loop: UserSync,
     start: StreamStart,
@@ -134,7 +134,7 @@ export class SseHub {
   ): Promise<void> {
     const metrics = this.#options.metrics;
     const stream = new SseStream({
-      response,
+      socket,
       userSync: loop,
       grant,
       maxBufferedBytes: this.#options.maxBufferedBytes,

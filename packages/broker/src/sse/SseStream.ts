@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isBrokerError } from '../errors.js';
 import { encodeSseComment, encodeSseEvent, encodeSseRetry } from './encodeSseEvent.js';
@@ -16,7 +16,8 @@ export type StreamStart =
   | { since: string };
 
 export interface SseStreamOptions {
-  response: ServerResponse;
+  /** The connection, its response head already written (`eventStreamHead`); the body is ours. */
+  socket: Duplex;
   userSync: UserSync;
   grant: SseGrant;
   /** Buffered bytes beyond which the client counts as a slow consumer and is dropped. */
@@ -26,13 +27,6 @@ export interface SseStreamOptions {
   onDrop?: () => void;
   onResync?: (reason: string) => void;
 }
-
-export const SSE_HEADERS = {
-  'content-type': 'text/event-stream; charset=utf-8',
-  'cache-control': 'no-cache, no-transform',
-  'x-accel-buffering': 'no',
-  connection: 'keep-alive',
-} as const;
 
 /** Gives a dropped client this long to read its last bytes before the socket is destroyed. */
 const CLOSE_GRACE_MS = 30_000;
@@ -67,11 +61,14 @@ export class SseStream {
     this.finished = new Promise((resolve) => {
       this.#finish = resolve;
     });
-    // `on`, not `once`: 'close' comes once anyway, and `once` wraps the listener per stream.
-    options.response.on('close', () => {
+    const closed = () => {
       this.#end();
       this.#finish();
-    });
+    };
+    // A client gone while the stream was being set up: its 'close' has come and gone.
+    if (options.socket.destroyed) closed();
+    // `on`, not `once`: 'close' comes once anyway, and `once` wraps the listener per stream.
+    else options.socket.on('close', closed);
   }
 
   get closed(): boolean {
@@ -83,10 +80,9 @@ export class SseStream {
     this.#send(HEARTBEAT);
   }
 
-  /** Sends headers and runs until the stream ends. */
+  /** Runs until the stream ends. */
   async run(start: StreamStart): Promise<void> {
-    const { response } = this.#options;
-    response.write(encodeSseRetry(this.#options.retryMs));
+    this.#write(encodeSseRetry(this.#options.retryMs));
     try {
       // Only positions cross this loop's awaits: a suspended frame keeps its last values, and a
       // batch kept here would stay in memory for as long as the user stays idle.
@@ -180,16 +176,15 @@ export class SseStream {
   /** False (and the client dropped with a resync marker) once its unread bytes exceed the bound. */
   #roomFor(): boolean {
     if (this.closed) return false;
-    const { response } = this.#options;
-    if (response.writableLength <= this.#options.maxBufferedBytes) return true;
+    if (this.#options.socket.writableLength <= this.#options.maxBufferedBytes) return true;
     this.#options.onDrop?.();
     this.close({ resync: 'slow consumer' });
     return false;
   }
 
   #write(chunk: string): void {
-    const { response } = this.#options;
-    if (!response.writableEnded && !response.destroyed) response.write(chunk);
+    const { socket } = this.#options;
+    if (!socket.writableEnded && !socket.destroyed) socket.write(chunk);
   }
 
   /**
@@ -220,13 +215,13 @@ export class SseStream {
       this.#wake?.();
       this.#wake = undefined;
     }
-    const { response } = this.#options;
-    if (!response.writableEnded) {
-      response.end();
+    const { socket } = this.#options;
+    if (!socket.writableEnded && !socket.destroyed) {
+      socket.end();
       // A client that stopped reading never lets `end` finish: do not keep its socket forever.
-      const timer = setTimeout(() => response.destroy(), CLOSE_GRACE_MS);
+      const timer = setTimeout(() => socket.destroy(), CLOSE_GRACE_MS);
       timer.unref();
-      response.once('close', () => clearTimeout(timer));
+      socket.once('close', () => clearTimeout(timer));
     }
   }
 }

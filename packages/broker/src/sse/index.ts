@@ -1,4 +1,5 @@
 export { encodeSseComment, encodeSseEvent, encodeSseRetry, type SseMessage } from './encodeSseEvent.js';
+export { allowedCorsOrigin, eventStreamHead } from './eventStreamHead.js';
 export {
   BATCH_EVENT,
   CLOSED_EVENT,
@@ -11,7 +12,7 @@ export {
 export { type CursorPosition, SseCursor } from './SseCursor.js';
 export { SseHub, type SseHubMetrics, type SseHubOptions } from './SseHub.js';
 export { type GrantStatus, type SseGrant, SseSessions } from './SseSessions.js';
-export { SSE_HEADERS, SseStream, type StreamStart } from './SseStream.js';
+export { SseStream, type StreamStart } from './SseStream.js';
 export { type StreamLease, StreamLeases, type StreamLeasesOptions } from './StreamLeases.js';
 export { type StoredBatch, SyncBatches } from './SyncBatches.js';
 export { type LoadedBatch, SYNC_FILTER, UserSync } from './UserSync.js';

@@ -5,7 +5,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  SSE_HEADERS,
+  eventStreamHead,
   SseCursor,
   type SseGrant,
   SseHub,
@@ -78,8 +78,8 @@ async function hubBed(options: { heartbeatMs: number; answers?: Map<string, unkn
       deviceEpoch: 0,
       expiresAt: Date.now() + 60_000,
     };
-    res.writeHead(200, SSE_HEADERS);
-    void hub.stream(res, grant, hub.loopFor(grant), { since: 's1' });
+    res.socket?.write(eventStreamHead(undefined));
+    if (res.socket) void hub.stream(res.socket, grant, hub.loopFor(grant), { since: 's1' });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const bed: Bed = {

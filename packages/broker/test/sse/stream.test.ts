@@ -13,7 +13,7 @@ import { dataOf, listen, ORIGIN, roomWith, sendText, sseSession, sseTicket } fro
 import { openSse, type SseConnection } from '../support/sseClient.js';
 
 const OPS = { authorization: 'Bearer ops-token-for-tests-0123456789abcdef' };
-const USERS = 'alice,bob,carol,dave,erin,frank,grace,heidi';
+const USERS = 'alice,bob,carol,dave,erin,frank,grace,heidi,ivan';
 const mxid = (user: string) => `@om_${user}:localhost`;
 
 let bed: BrokerTestbed;
@@ -79,6 +79,43 @@ describe('GET /api/matrix/events', () => {
     expect(dataOf(marker).next_batch).toEqual(expect.any(String));
     expect(connection.events.some((event) => event.type === 'org.openmeet.room')).toBe(true);
     connection.close();
+  });
+
+  it("answers CORS with credentials for the host's origin only, in the stream's head and on its errors", async () => {
+    const ivan = await sseSession(app, 'ivan');
+    const allowed = await stream({ cookie: ivan.cookie, origin: ORIGIN });
+    expect(allowed.status).toBe(200);
+    expect(allowed.headers['access-control-allow-origin']).toBe(ORIGIN);
+    expect(allowed.headers['access-control-allow-credentials']).toBe('true');
+    expect(allowed.headers.vary).toBe('Origin');
+    expect(allowed.headers['x-content-type-options']).toBe('nosniff');
+    expect(allowed.headers.date).toEqual(expect.any(String));
+    expect(allowed.headers['transfer-encoding']).toBeUndefined();
+    await allowed.waitFor(isBatch);
+    allowed.close();
+
+    const foreign = await stream({ cookie: ivan.cookie, origin: 'https://evil.example' });
+    expect(foreign.status).toBe(200);
+    expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
+    expect(foreign.headers['access-control-allow-credentials']).toBeUndefined();
+    foreign.close();
+
+    const refused = await app.inject({
+      method: 'GET',
+      url: '/api/matrix/events',
+      headers: { origin: ORIGIN },
+    });
+    expect(refused.statusCode).toBe(401);
+    expect(refused.headers['access-control-allow-origin']).toBe(ORIGIN);
+    expect(refused.headers['access-control-allow-credentials']).toBe('true');
+    expect(refused.headers['x-content-type-options']).toBe('nosniff');
+    expect(refused.headers['cache-control']).toBe('no-store');
+    // Only GET opens a stream: a HEAD would have had a body.
+    const head = await app.inject({
+      method: 'HEAD',
+      url: `/api/matrix/events?ticket=${await sseTicket(app, 'ivan')}`,
+    });
+    expect(head.statusCode).toBe(404);
   });
 
   it('is refused without credentials, with forged, swapped or used ones', async () => {
