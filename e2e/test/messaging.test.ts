@@ -65,6 +65,20 @@ describe('two people in the group room', () => {
     const dialog = alice.page.getByRole('alertdialog', { name: 'Delete this message?' });
     await dialog.waitFor();
     await alice.screenshot('delete-confirmation-alice');
+    // Modal: the page behind is inert, so neither Tab nor a click there focuses any of it (Tab
+    // past the last button goes to the browser's own controls: the document's body here).
+    const focusedBehind = () =>
+      alice.page.evaluate(() => {
+        const focused = document.activeElement;
+        return focused !== null && focused !== document.body && focused.closest('dialog[open]') === null;
+      });
+    expect(await alice.page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
+    for (let i = 0; i < 4; i++) {
+      await alice.page.keyboard.press('Tab');
+      expect(await focusedBehind()).toBe(false);
+    }
+    await alice.page.mouse.click(5, 5);
+    expect(await focusedBehind()).toBe(false);
     // Cancel is the safe default: nothing happens.
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'detached' });

@@ -28,6 +28,7 @@ export { MemoryOutboxStorage } from './outbox/MemoryOutboxStorage.js';
 export type { OutboxEntry, OutboxEntryState } from './outbox/OutboxEntry.js';
 export type { OutboxStorage } from './outbox/OutboxStorage.js';
 export {
+  type CacheSession,
   type ChatCache,
   indexedDbCache,
   type SnapshotCacheOptions,

@@ -13,7 +13,6 @@ export interface ChatStrings {
   loadMissing: string;
   loadingMissing: string;
   loadingOlder: string;
-  roomBeginning: string;
   formatDay: (date: Date) => string;
   formatTime: (date: Date) => string;
   edited: string;
@@ -74,7 +73,6 @@ export interface ChatStrings {
   notificationMode: (mode: NotificationMode) => string;
   connection: (status: 'reconnecting' | 'offline' | 'fallback' | 'error') => string;
   queued: (count: number) => string;
-  loadingRoom: string;
 }
 
 const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
@@ -100,7 +98,6 @@ export const defaultStrings: ChatStrings = {
   loadMissing: 'Load missing messages',
   loadingMissing: 'Loading missing messages…',
   loadingOlder: 'Loading older messages…',
-  roomBeginning: 'This is the beginning of the conversation.',
   formatDay: (date) => dayFormat().format(date),
   formatTime: (date) => timeFormat().format(date),
   edited: '(edited)',
@@ -212,5 +209,4 @@ export const defaultStrings: ChatStrings = {
       }) satisfies Record<typeof status, string>
     )[status],
   queued: (count) => `${plural(count, 'message', 'messages')} waiting to be sent.`,
-  loadingRoom: 'Loading the conversation…',
 };

@@ -25,14 +25,17 @@ export interface BrokerApiOptions {
 
 /** The broker's browser-facing endpoints; every failure is a `ChatSdkError`. */
 export class BrokerApi {
-  private readonly base: string;
+  readonly #base: string;
 
-  constructor(private readonly options: BrokerApiOptions) {
-    this.base = options.brokerUrl.replace(/\/+$/, '');
+  readonly #options: BrokerApiOptions;
+
+  constructor(options: BrokerApiOptions) {
+    this.#options = options;
+    this.#base = options.brokerUrl.replace(/\/+$/, '');
   }
 
   session(deviceKey: string, staleAccessToken?: string, signal?: AbortSignal): Promise<BrokerSession> {
-    return this.request(
+    return this.#request(
       'POST',
       '/v1/session',
       { deviceKey, ...(staleAccessToken ? { staleAccessToken } : {}) },
@@ -44,43 +47,38 @@ export class BrokerApi {
     const params = new URLSearchParams({ kind: query.kind });
     if ('id' in query) params.set('id', query.id);
     else params.set('slug', query.slug);
-    return this.request('GET', `/v1/rooms/lookup?${params}`);
+    return this.#request('GET', `/v1/rooms/lookup?${params}`);
   }
 
   directRoom(hostUserId: string): Promise<{ roomId: string; created: boolean }> {
-    return this.request('POST', '/v1/rooms/dm', { userId: hostUserId });
+    return this.#request('POST', '/v1/rooms/dm', { userId: hostUserId });
   }
 
   /** A one-time, short-lived ticket that opens this device's SSE stream (never a token in a URL). */
   sseTicket(deviceKey: string, signal?: AbortSignal): Promise<{ ticket: string; expiresInMs: number }> {
-    return this.request('POST', '/v1/sse/ticket', { deviceKey }, signal);
+    return this.#request('POST', '/v1/sse/ticket', { deviceKey }, signal);
   }
 
   /** The URL of the SSE stream for a ticket; `since` starts it at a Matrix sync position. */
   sseStreamUrl(ticket: string, since?: string): string {
     const query = new URLSearchParams({ ticket });
     if (since) query.set('since', since);
-    return `${this.base}/api/matrix/events?${query}`;
+    return `${this.#base}/api/matrix/events?${query}`;
   }
 
   /** Where the broker relays client-server requests in SSE mode (the SDK's request base URL). */
   proxyBaseUrl(): string {
-    return `${this.base}/api/matrix/proxy`;
+    return `${this.#base}/api/matrix/proxy`;
   }
 
-  private async request<T>(
-    method: 'GET' | 'POST',
-    path: string,
-    body?: unknown,
-    signal?: AbortSignal,
-  ): Promise<T> {
+  async #request<T>(method: 'GET' | 'POST', path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
-    const hostToken = await this.options.getHostToken?.();
+    const hostToken = await this.#options.getHostToken?.();
     if (hostToken) headers.authorization = `Bearer ${hostToken}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {
-      response = await (this.options.fetch ?? globalThis.fetch)(`${this.base}${path}`, {
+      response = await (this.#options.fetch ?? globalThis.fetch)(`${this.#base}${path}`, {
         method,
         headers,
         // Cookie-authenticated hosts: the broker reads the host's session cookie.

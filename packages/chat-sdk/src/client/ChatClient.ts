@@ -17,9 +17,7 @@ import type { OutboxChange, OutboxEntry } from '../outbox/OutboxEntry.js';
 import type { OutboxStorage } from '../outbox/OutboxStorage.js';
 import { persistentDeviceKey } from '../session/deviceKey.js';
 import { SessionManager } from '../session/SessionManager.js';
-import type { ChatCache } from '../snapshot/ChatCache.js';
-import type { ChatSnapshot } from '../snapshot/ChatSnapshot.js';
-import { keepNewerShown, withoutProvisional } from '../snapshot/keepNewerShown.js';
+import type { CacheSession, ChatCache } from '../snapshot/ChatCache.js';
 import { applySync } from '../store/applySync.js';
 import type { ChatState, ConnectionStatus, NotificationMode } from '../store/ChatState.js';
 import { initialChatState } from '../store/ChatState.js';
@@ -99,55 +97,53 @@ export interface Queued {
  */
 export class ChatClient {
   readonly store: ChatStore;
-  private readonly broker: BrokerApi;
-  private readonly network: NetworkSignals;
-  private sessions: SessionManager | undefined;
-  private transports: TransportSwitch | undefined;
-  private outbox: Outbox | undefined;
-  private readonly history: RoomHistory;
-  private readonly typing: TypingNotifier;
-  private readonly sendWarmer: SendWarmer;
-  private readonly reads: ReadTracker;
-  private readonly media: MediaCache;
-  private connecting: Promise<void> | undefined;
-  /** `openEntityRoom` answers (entity key → room id), kept in snapshots. */
-  private readonly entityRooms = new Map<string, string>();
-  private deviceKey: string | undefined;
-  /** The store holds a snapshot of the last session, not yet replaced by this one's first sync. */
-  private hydrated = false;
+  readonly #broker: BrokerApi;
+  readonly #network: NetworkSignals;
+  #sessions: SessionManager | undefined;
+  #transports: TransportSwitch | undefined;
+  #outbox: Outbox | undefined;
+  readonly #history: RoomHistory;
+  readonly #typing: TypingNotifier;
+  readonly #sendWarmer: SendWarmer;
+  readonly #reads: ReadTracker;
+  readonly #media: MediaCache;
+  #connecting: Promise<void> | undefined;
+  /** The opt-in cache of the last session, once connected (everything about snapshots is there). */
+  #cached: CacheSession | undefined;
   /** This connection's first sync is in the store. */
-  private synced = false;
-  /** Room id → snapshot events kept past a stale first sync, until the next sync brings them again. */
-  private readonly provisional = new Map<string, ReadonlySet<string>>();
+  #synced = false;
   /** Settles once the start of this connection has shown a snapshot (true) or will not (false). */
-  private hydration: Promise<boolean> = Promise.resolve(false);
-  private lifetime = new AbortController();
-  private readonly cleanups: Array<() => void> = [];
+  #hydration: Promise<boolean> = Promise.resolve(false);
+  #lifetime = new AbortController();
+  readonly #cleanups: Array<() => void> = [];
 
-  constructor(private readonly config: ChatClientConfig) {
+  readonly #config: ChatClientConfig;
+
+  constructor(config: ChatClientConfig) {
+    this.#config = config;
     this.store = createChatStore();
-    this.broker = new BrokerApi({
+    this.#broker = new BrokerApi({
       brokerUrl: config.brokerUrl,
       ...(config.getHostToken ? { getHostToken: config.getHostToken } : {}),
       ...(config.fetch ? { fetch: config.fetch } : {}),
     });
-    this.network = config.network ?? browserNetworkSignals();
-    this.history = new RoomHistory({
+    this.#network = config.network ?? browserNetworkSignals();
+    this.#history = new RoomHistory({
       store: this.store,
-      transport: () => this.requireTransport(),
-      timelineOptions: () => this.timelineOptions(),
+      transport: () => this.#requireTransport(),
+      timelineOptions: () => this.#timelineOptions(),
     });
-    this.typing = new TypingNotifier((roomId, typing, timeoutMs) =>
-      this.requireTransport().typing(roomId, this.requireUserId(), typing, timeoutMs),
+    this.#typing = new TypingNotifier((roomId, typing, timeoutMs) =>
+      this.#requireTransport().typing(roomId, this.#requireUserId(), typing, timeoutMs),
     );
-    this.sendWarmer = new SendWarmer({
-      warm: (roomId, txnId) => this.transports?.current.warmSend(roomId, 'm.room.message', txnId),
+    this.#sendWarmer = new SendWarmer({
+      warm: (roomId, txnId) => this.#transports?.current.warmSend(roomId, 'm.room.message', txnId),
     });
-    this.media = new MediaCache((serverName, mediaId, thumbnail) =>
-      this.requireTransport().media(serverName, mediaId, thumbnail),
+    this.#media = new MediaCache((serverName, mediaId, thumbnail) =>
+      this.#requireTransport().media(serverName, mediaId, thumbnail),
     );
-    this.reads = new ReadTracker(async (roomId, eventId) => {
-      const transport = this.requireTransport();
+    this.#reads = new ReadTracker(async (roomId, eventId) => {
+      const transport = this.#requireTransport();
       await transport.readMarkers(roomId, { fullyRead: eventId, read: eventId });
     });
   }
@@ -157,23 +153,23 @@ export class ChatClient {
    * (rooms listed, recent messages loaded). Calling it again returns the same promise.
    */
   connect(): Promise<void> {
-    this.connecting ??= this.start().catch((error: unknown) => {
-      this.connecting = undefined;
+    this.#connecting ??= this.#start().catch((error: unknown) => {
+      this.#connecting = undefined;
       const failure = isChatSdkError(error)
         ? error
         : new ChatSdkError('CHAT_SERVER_ERROR', 'Could not connect', { cause: error });
-      this.setConnection('error', failure);
-      this.stopServices();
+      this.#setConnection('error', failure);
+      this.#stopServices();
       throw failure;
     });
-    return this.connecting;
+    return this.#connecting;
   }
 
   /** Stops syncing, timers and requests; queued messages stay queued for the next connect. */
   async close(): Promise<void> {
-    this.connecting = undefined;
-    await this.stopServices();
-    this.setConnection('idle');
+    this.#connecting = undefined;
+    await this.#stopServices();
+    this.#setConnection('idle');
   }
 
   /**
@@ -181,13 +177,17 @@ export class ChatClient {
    * messages, caches), so the next user of the browser sees nothing of theirs.
    */
   async signOut(): Promise<void> {
-    const outbox = this.outbox;
+    const outbox = this.#outbox;
     await this.close();
     const userId = this.store.getState().userId;
     if (outbox) await outbox.clear();
-    else if (userId) await this.config.outboxStorage.clear(userId);
-    await this.config.cache?.clear(this.config.deviceKey ?? persistentDeviceKey()).catch(() => undefined);
-    this.entityRooms.clear();
+    else if (userId) await this.#config.outboxStorage.clear(userId);
+    const cached = this.#cached;
+    this.#cached = undefined;
+    await (cached
+      ? cached.clear()
+      : this.#config.cache?.clear(this.#config.deviceKey ?? persistentDeviceKey())
+    )?.catch(() => undefined);
     this.store.setState(initialChatState(), true);
   }
 
@@ -200,14 +200,14 @@ export class ChatClient {
   async openEntityRoom(query: EntityQuery): Promise<string> {
     const key = entityKey(query);
     // The lookup needs only the host session: it runs while the client connects, not after it.
-    const lookup = this.broker.lookupRoom(query).then(({ roomId }) => {
-      this.entityRooms.set(key, roomId);
-      this.cacheChanged();
+    const lookup = this.#broker.lookupRoom(query).then(({ roomId }) => {
+      this.#cached?.rememberEntityRoom(key, roomId);
+      this.#cacheChanged();
       return roomId;
     });
     const connected = this.connect();
     // A returning user's room, from the last session's snapshot: shown while both run.
-    const known = (await this.hydration) ? this.entityRooms.get(key) : undefined;
+    const known = (await this.#hydration) ? this.#cached?.entityRoom(key) : undefined;
     if (known !== undefined && this.store.getState().rooms[known]?.membership === 'join') {
       // Their failures show in the connection state; the next page open uses the new answer.
       Promise.all([lookup, connected]).catch(() => undefined);
@@ -215,7 +215,7 @@ export class ChatClient {
     }
     const [roomId] = await Promise.all([lookup, connected]);
     if (this.store.getState().rooms[roomId]?.membership !== 'join') {
-      await this.requireTransport().joinRoom(roomId);
+      await this.#requireTransport().joinRoom(roomId);
     }
     return this.openRoom(roomId);
   }
@@ -223,9 +223,9 @@ export class ChatClient {
   /** The DM with another host user (created on first use). Resolves with the room id. */
   async openDirectRoom(hostUserId: string): Promise<string> {
     await this.connect();
-    const { roomId } = await this.broker.directRoom(hostUserId);
+    const { roomId } = await this.#broker.directRoom(hostUserId);
     const membership = this.store.getState().rooms[roomId]?.membership;
-    if (membership === 'invite') await this.requireTransport().joinRoom(roomId);
+    if (membership === 'invite') await this.#requireTransport().joinRoom(roomId);
     return this.openRoom(roomId);
   }
 
@@ -236,20 +236,20 @@ export class ChatClient {
    */
   async openRoom(roomId: string): Promise<string> {
     const connected = this.connect();
-    if (!(await this.hydration) || this.synced) await connected;
+    if (!(await this.#hydration) || this.#synced) await connected;
     await waitForState(
       this.store,
       (state) => (state.rooms[roomId]?.membership === 'join' ? true : undefined),
       {
-        timeoutMs: this.config.roomWaitMs,
+        timeoutMs: this.#config.roomWaitMs,
         error: () => new ChatSdkError('CHAT_ROOM_NOT_FOUND', `Room ${roomId} did not appear in the sync`),
-        signal: this.lifetime.signal,
+        signal: this.#lifetime.signal,
       },
     );
-    if (this.synced) await this.history.ensureHistory(roomId, this.config.initialHistory);
+    if (this.#synced) await this.#history.ensureHistory(roomId, this.#config.initialHistory);
     else {
       connected
-        .then(() => this.history.ensureHistory(roomId, this.config.initialHistory))
+        .then(() => this.#history.ensureHistory(roomId, this.#config.initialHistory))
         .catch(() => undefined);
     }
     return roomId;
@@ -257,12 +257,12 @@ export class ChatClient {
 
   /** Loads older messages; resolves false once the beginning of the room is reached. */
   paginateBack(roomId: string, limit?: number): Promise<boolean> {
-    return this.history.paginateBack(roomId, limit);
+    return this.#history.paginateBack(roomId, limit);
   }
 
   /** Fills a gap item (gaps also fill on their own after a reconnect). */
   fillGap(roomId: string, token: string): Promise<void> {
-    return this.history.fillGap(roomId, token);
+    return this.#history.fillGap(roomId, token);
   }
 
   // ---- messages ----------------------------------------------------------------------------
@@ -283,26 +283,26 @@ export class ChatClient {
     let content: Record<string, unknown> = { ...plain };
     if (options.replyTo) {
       const sender =
-        this.findMessage(roomId, options.replyTo)?.sender ??
-        (await this.requireTransport().event(roomId, options.replyTo)).sender;
+        this.#findMessage(roomId, options.replyTo)?.sender ??
+        (await this.#requireTransport().event(roomId, options.replyTo)).sender;
       content = { ...replyContent(plain, { eventId: options.replyTo, sender }) };
     }
     let settle: () => void = () => {};
-    this.typing.stopAfter(
+    this.#typing.stopAfter(
       roomId,
       new Promise<void>((resolve) => {
         settle = resolve;
       }),
     );
     try {
-      const txnId = this.sendWarmer.take(roomId);
-      const queued = await this.enqueue(roomId, {
+      const txnId = this.#sendWarmer.take(roomId);
+      const queued = await this.#enqueue(roomId, {
         kind: 'event',
         eventType: 'm.room.message',
         content,
         ...(txnId === undefined ? {} : { txnId }),
       });
-      this.untilOut(queued.txnId).then(settle);
+      this.#untilOut(queued.txnId).then(settle);
       return queued;
     } catch (error) {
       settle();
@@ -317,9 +317,9 @@ export class ChatClient {
     text: string,
     options: SendOptions = {},
   ): Promise<Queued> {
-    const target = this.findMessage(roomId, eventId);
+    const target = this.#findMessage(roomId, eventId);
     if (!target) throw new ChatSdkError('CHAT_EVENT_NOT_FOUND', 'Only a loaded message can be edited');
-    if (target.sender !== this.requireUserId()) {
+    if (target.sender !== this.#requireUserId()) {
       throw new ChatSdkError('CHAT_FORBIDDEN', "Other users' messages cannot be edited");
     }
     const next = textContent({
@@ -327,7 +327,7 @@ export class ChatClient {
       markdown: options.markdown ?? true,
       ...(options.mentions ? { mentions: { userIds: options.mentions } } : {}),
     });
-    return this.enqueue(roomId, {
+    return this.#enqueue(roomId, {
       kind: 'event',
       eventType: 'm.room.message',
       content: { ...editContent(eventId, next, target.content as Pick<MessageContent, 'm.mentions'>) },
@@ -339,12 +339,12 @@ export class ChatClient {
    * simply not sent.
    */
   async deleteMessage(roomId: string, eventIdOrTxnId: string, reason?: string): Promise<void> {
-    const queued = this.outbox?.entries(roomId).find((entry) => entry.txnId === eventIdOrTxnId);
+    const queued = this.#outbox?.entries(roomId).find((entry) => entry.txnId === eventIdOrTxnId);
     if (queued) {
       await this.discard(queued.txnId);
       return;
     }
-    await this.enqueue(roomId, {
+    await this.#enqueue(roomId, {
       kind: 'redaction',
       eventType: 'm.room.redaction',
       content: reason ? { reason } : {},
@@ -354,10 +354,10 @@ export class ChatClient {
 
   /** Adds this user's reaction (a no-op when they already reacted with `key`). */
   async react(roomId: string, eventId: string, key: string): Promise<void> {
-    const target = this.findMessage(roomId, eventId);
+    const target = this.#findMessage(roomId, eventId);
     const mine = target?.reactions.find((group) => group.key === key);
-    if (mine?.senders.includes(this.requireUserId())) return;
-    await this.enqueue(roomId, {
+    if (mine?.senders.includes(this.#requireUserId())) return;
+    await this.#enqueue(roomId, {
       kind: 'event',
       eventType: 'm.reaction',
       content: { ...reactionContent(eventId, key) },
@@ -366,18 +366,18 @@ export class ChatClient {
 
   /** Removes this user's reaction `key` from the message. */
   async unreact(roomId: string, eventId: string, key: string): Promise<void> {
-    const own = this.findMessage(roomId, eventId)?.reactions.find((group) => group.key === key)?.ownEventId;
+    const own = this.#findMessage(roomId, eventId)?.reactions.find((group) => group.key === key)?.ownEventId;
     if (own) await this.deleteMessage(roomId, own);
   }
 
   /** Sends a failed or unsent message again (same transaction id: it is never duplicated). */
   async resend(txnId: string): Promise<void> {
-    await this.requireOutbox().resend(txnId);
+    await this.#requireOutbox().resend(txnId);
   }
 
   /** Drops a queued, failed or unsent message. */
   async discard(txnId: string): Promise<void> {
-    await this.requireOutbox().discard(txnId);
+    await this.#requireOutbox().discard(txnId);
   }
 
   /**
@@ -385,15 +385,15 @@ export class ChatClient {
    * also readies the room's next message, so that it leaves without a CORS preflight (`SendWarmer`).
    */
   setTyping(roomId: string, typing: boolean): void {
-    if (!this.transports) return;
-    this.typing.set(roomId, typing);
-    if (typing && roomId.startsWith('!')) this.sendWarmer.warm(roomId);
+    if (!this.#transports) return;
+    this.#typing.set(roomId, typing);
+    if (typing && roomId.startsWith('!')) this.#sendWarmer.warm(roomId);
   }
 
   /** Moves the read receipt and the fully-read marker to `eventId` (debounced per room). */
   markRead(roomId: string, eventId: string): void {
     if (!eventId.startsWith('$')) return;
-    this.reads.markRead(roomId, eventId);
+    this.#reads.markRead(roomId, eventId);
   }
 
   // ---- media, previews, search --------------------------------------------------------------
@@ -404,7 +404,7 @@ export class ChatClient {
    * once the message is queued; rejects with `CHAT_ABORTED` when `signal` aborts the upload.
    */
   async sendFile(roomId: string, file: Blob, options: UploadOptions = {}): Promise<Queued> {
-    const transport = this.requireTransport();
+    const transport = this.#requireTransport();
     const mimetype = file.type || 'application/octet-stream';
     const name = options.name ?? (file as { name?: string }).name ?? 'file';
     const kind: MediaKind = mimetype.startsWith('image/')
@@ -441,7 +441,7 @@ export class ChatClient {
       }
     }
     const content = mediaContent({ kind, body: name, url: uploaded.content_uri, info: info as never });
-    return this.enqueue(roomId, { kind: 'event', eventType: 'm.room.message', content: { ...content } });
+    return this.#enqueue(roomId, { kind: 'event', eventType: 'm.room.message', content: { ...content } });
   }
 
   /**
@@ -449,15 +449,15 @@ export class ChatClient {
    * in a bounded cache. Pass `thumbnail` for a server-scaled version.
    */
   async mediaUrl(mxc: string, thumbnail?: Thumbnail): Promise<string> {
-    this.requireTransport();
-    return this.media.url(mxc, thumbnail);
+    this.#requireTransport();
+    return this.#media.url(mxc, thumbnail);
   }
 
   /** OpenGraph data for a URL (`og:title`, `og:description`, `og:image` as mxc, …), from the homeserver. */
   async urlPreview(url: string): Promise<Record<string, unknown>> {
     if (!/^https?:\/\//i.test(url))
       throw new ChatSdkError('CHAT_BAD_INPUT', 'Only http(s) URLs have previews');
-    return this.requireTransport().urlPreview(url);
+    return this.#requireTransport().urlPreview(url);
   }
 
   /** Full-text search of messages (all joined rooms, or one), newest first, through the server. */
@@ -476,7 +476,7 @@ export class ChatClient {
         },
       },
     };
-    const response = await this.requireTransport().search(body, options.nextBatch);
+    const response = await this.#requireTransport().search(body, options.nextBatch);
     const events =
       (response.search_categories as { room_events?: Record<string, unknown> } | undefined)?.room_events ??
       {};
@@ -508,7 +508,7 @@ export class ChatClient {
 
   /** Stores the room's notification setting as push rules on the server. */
   async setNotificationMode(roomId: string, mode: NotificationMode): Promise<void> {
-    const transport = this.requireTransport();
+    const transport = this.#requireTransport();
     // Element's scheme: mute = an override rule for the room without notify; mentions = a room
     // rule without notify; all = neither. Removing an absent rule answers 404: fine.
     const drop = (kind: string) =>
@@ -541,51 +541,50 @@ export class ChatClient {
 
   // ---- internals ---------------------------------------------------------------------------
 
-  private async start(): Promise<void> {
+  async #start(): Promise<void> {
     let settleHydration: (hydrated: boolean) => void = () => {};
-    this.hydration = new Promise((resolve) => {
+    this.#hydration = new Promise((resolve) => {
       settleHydration = resolve;
     });
     try {
-      await this.startConnection(settleHydration);
+      await this.#startConnection(settleHydration);
     } finally {
       settleHydration(false);
     }
   }
 
-  private async startConnection(settleHydration: (hydrated: boolean) => void): Promise<void> {
-    this.lifetime = new AbortController();
-    this.synced = false;
-    this.setConnection('connecting');
-    const deviceKey = this.config.deviceKey ?? persistentDeviceKey();
+  async #startConnection(settleHydration: (hydrated: boolean) => void): Promise<void> {
+    this.#lifetime = new AbortController();
+    this.#synced = false;
+    this.#setConnection('connecting');
+    const deviceKey = this.#config.deviceKey ?? persistentDeviceKey();
     // Downloaded beside the broker session, not after it; a failure shows on the first request.
     loadHttpLayer().catch(() => undefined);
-    this.deviceKey = deviceKey;
+    if (this.#config.cache) this.#cached ??= this.#config.cache.open(deviceKey);
+    const cached = this.#cached;
     const sessions = new SessionManager({
-      broker: this.broker,
+      broker: this.#broker,
       deviceKey,
       onError: (error) => {
-        if (error.code === 'CHAT_UNAUTHORIZED') this.setConnection('error', error);
+        if (error.code === 'CHAT_UNAUTHORIZED') this.#setConnection('error', error);
       },
     });
-    this.sessions = sessions;
+    this.#sessions = sessions;
     const sessionAsked = sessions.get();
     // Read beside the broker session; shown only once the session says whose it is.
-    const restoring = this.config.cache
-      ? this.config.cache
-          .restore(
-            deviceKey,
-            sessionAsked.then((asked) => asked.userId),
-          )
-          .catch(() => undefined)
-      : Promise.resolve(undefined);
+    const hydrating = cached
+      ? cached.hydrate(
+          this.store,
+          sessionAsked.then((asked) => asked.userId),
+        )
+      : Promise.resolve(false);
     const session = await sessionAsked;
     this.store.setState({ userId: session.userId });
     const tokens = {
       accessToken: () => (sessions.current() as BrokerSession).accessToken,
       refresh: async (stale: string) => (await sessions.refresh(stale)).accessToken,
     };
-    const fetch = this.config.fetch;
+    const fetch = this.#config.fetch;
     const apiFor = (baseUrl: string) => new HomeserverApi({ baseUrl, tokens, ...(fetch ? { fetch } : {}) });
     let resolveFirst: () => void = () => {};
     let rejectFirst: (error: unknown) => void = () => {};
@@ -594,130 +593,76 @@ export class ChatClient {
       rejectFirst = reject;
     });
     const transports = new TransportSwitch({
-      mode: this.config.transport,
-      probeIntervalMs: this.config.probeIntervalMs,
+      mode: this.#config.transport,
+      probeIntervalMs: this.#config.probeIntervalMs,
       probe: () => probeHomeserver(session.homeserverUrl, fetch ?? globalThis.fetch),
       transports: {
         direct: createDirectTransport({
           api: apiFor(session.homeserverUrl),
-          initialTimelineLimit: this.config.initialHistory,
-          network: this.network,
+          initialTimelineLimit: this.#config.initialHistory,
+          network: this.#network,
         }),
         sse: createSseTransport({
-          broker: this.broker,
+          broker: this.#broker,
           deviceKey,
-          api: apiFor(this.broker.proxyBaseUrl()),
-          network: this.network,
+          api: apiFor(this.#broker.proxyBaseUrl()),
+          network: this.#network,
           ...(fetch ? { fetch } : {}),
         }),
       },
       onSync: (response, initial) => {
-        // A snapshot stands in until the first sync, which replaces it rather than merging into it.
-        const replace = initial && this.hydrated;
         const shown = this.store.getState();
-        const before = replace ? shown : this.dropProvisional(shown);
-        const base = replace
-          ? { ...initialChatState(), connection: before.connection, userId: before.userId }
-          : before;
-        const next = applySync(base, response, this.timelineOptions());
-        const keep = replace || this.provisional.size > 0;
-        this.store.setState(keep ? this.keepNewerShown(shown, next) : next, true);
-        this.hydrated = false;
-        this.synced = true;
-        if (replace) this.echoOutbox();
-        this.afterSync(before);
-        this.cacheChanged();
+        const replace = initial && cached?.showing === true;
+        const apply = (base: ChatState) => applySync(base, response, this.#timelineOptions());
+        // A snapshot stands in until the first sync, which replaces it rather than merging into it.
+        this.store.setState(cached ? cached.synced(shown, initial, apply) : apply(shown), true);
+        this.#synced = true;
+        if (replace) this.#echoOutbox();
+        this.#afterSync(shown);
+        this.#cacheChanged();
         resolveFirst();
       },
       onStatus: (status, error) => {
-        this.setConnection(status, error);
-        if (status === 'live' || status === 'fallback') this.outbox?.retryNow();
+        this.#setConnection(status, error);
+        if (status === 'live' || status === 'fallback') this.#outbox?.retryNow();
         if (status === 'error') {
           rejectFirst(error);
           // Stopped for good (e.g. the host session ended): a later connect() starts afresh.
-          this.connecting = undefined;
-          void this.stopServices();
+          this.#connecting = undefined;
+          void this.#stopServices();
         }
       },
     });
-    this.transports = transports;
-    this.cleanups.push(
-      this.network.subscribe((online) => {
-        if (online) this.outbox?.retryNow();
+    this.#transports = transports;
+    this.#cleanups.push(
+      this.#network.subscribe((online) => {
+        if (online) this.#outbox?.retryNow();
       }),
     );
-    const hydrating = restoring.then((snapshot) => this.hydrate(snapshot));
-    void hydrating.then(settleHydration);
+    void hydrating.then((hydrated) => {
+      if (hydrated) this.#echoOutbox();
+      settleHydration(hydrated);
+    });
     // Side by side: the outbox (storage) needs nothing from the sync, and a restored message whose
     // remote echo the first sync already brought is not echoed twice (`addLocalEcho`).
-    await Promise.all([this.startOutbox(session.userId), transports.start(), firstSync, hydrating]);
+    await Promise.all([this.#startOutbox(session.userId), transports.start(), firstSync, hydrating]);
   }
 
-  /** Shows the last session's snapshot, unless the first sync came first or it is not this user's. */
-  private hydrate(snapshot: ChatSnapshot | undefined): boolean {
-    const state = this.store.getState();
-    if (snapshot === undefined || this.synced || Object.keys(state.rooms).length > 0) return false;
-    const rooms = Object.fromEntries(
-      Object.entries(snapshot.rooms).map(([roomId, room]) => [roomId, { ...room, typing: [] }]),
-    );
-    this.store.setState({
-      rooms,
-      timelines: snapshot.timelines,
-      members: snapshot.members,
-      receipts: snapshot.receipts,
-      powerLevels: snapshot.powerLevels,
-    });
-    for (const [key, roomId] of Object.entries(snapshot.entityRooms)) this.entityRooms.set(key, roomId);
-    this.hydrated = true;
-    this.echoOutbox();
-    return true;
+  #cacheChanged(): void {
+    this.#cached?.changed(() => this.store.getState());
   }
 
-  /** The sync's state, plus the snapshot's events it was too old to hold yet (see `keepNewerShown`). */
-  private keepNewerShown(shown: ChatState, next: ChatState): ChatState {
-    this.provisional.clear();
-    const timelines = { ...next.timelines };
-    for (const [roomId, timeline] of Object.entries(next.timelines)) {
-      const kept = keepNewerShown(shown.timelines[roomId], timeline);
-      timelines[roomId] = kept.timeline;
-      if (kept.provisional.length > 0) this.provisional.set(roomId, new Set(kept.provisional));
-    }
-    return { ...next, timelines };
+  #echoOutbox(): void {
+    for (const entry of this.#outbox?.entries() ?? []) this.#echo(entry);
   }
 
-  /**
-   * The state without the provisional events, before a sync is applied: where the sync brings one,
-   * it lands in its place; one still missing (Synapse replays cached answers one by one) is put
-   * back at the end by `keepNewerShown`, while it is still newer than everything else.
-   */
-  private dropProvisional(state: ChatState): ChatState {
-    if (this.provisional.size === 0) return state;
-    const timelines = { ...state.timelines };
-    for (const [roomId, eventIds] of this.provisional) {
-      const timeline = timelines[roomId];
-      if (timeline) timelines[roomId] = withoutProvisional(timeline, eventIds);
-    }
-    return { ...state, timelines };
-  }
-
-  private cacheChanged(): void {
-    const { cache } = this.config;
-    if (cache && this.deviceKey) {
-      cache.changed(this.deviceKey, () => ({ state: this.store.getState(), entityRooms: this.entityRooms }));
-    }
-  }
-
-  private echoOutbox(): void {
-    for (const entry of this.outbox?.entries() ?? []) this.echo(entry);
-  }
-
-  private async startOutbox(userId: string): Promise<void> {
+  async #startOutbox(userId: string): Promise<void> {
     const outbox = new Outbox({
       userId,
-      storage: this.config.outboxStorage,
+      storage: this.#config.outboxStorage,
       // Whichever transport is current at each attempt: a switch mid-send just retries there.
       send: async (entry, signal) => {
-        const transport = this.requireTransport();
+        const transport = this.#requireTransport();
         const response =
           entry.kind === 'redaction'
             ? await transport.redact(entry.roomId, entry.redacts ?? '', entry.txnId, reasonOf(entry), signal)
@@ -725,21 +670,21 @@ export class ChatClient {
         return { eventId: response.event_id };
       },
     });
-    this.outbox = outbox;
-    this.cleanups.push(outbox.subscribe((change) => this.onOutboxChange(change)));
+    this.#outbox = outbox;
+    this.#cleanups.push(outbox.subscribe((change) => this.#onOutboxChange(change)));
     await outbox.start();
     // Messages queued before a reload show again, in their rooms, as they stand.
-    for (const entry of outbox.entries()) this.echo(entry);
-    this.countQueued();
+    for (const entry of outbox.entries()) this.#echo(entry);
+    this.#countQueued();
   }
 
-  private onOutboxChange(change: OutboxChange): void {
+  #onOutboxChange(change: OutboxChange): void {
     const { entry } = change;
-    if (change.type === 'queued') this.echo(entry);
+    if (change.type === 'queued') this.#echo(entry);
     else if (change.type === 'removed') {
-      this.updateTimeline(entry.roomId, (timeline) => removeLocalEcho(timeline, entry.txnId));
+      this.#updateTimeline(entry.roomId, (timeline) => removeLocalEcho(timeline, entry.txnId));
     } else if (change.type === 'sent') {
-      this.updateTimeline(entry.roomId, (timeline) =>
+      this.#updateTimeline(entry.roomId, (timeline) =>
         updateLocalEcho(timeline, entry.txnId, {
           sendState: 'sent',
           ...(change.eventId ? { eventId: change.eventId } : {}),
@@ -747,22 +692,22 @@ export class ChatClient {
       );
     } else if (entry.state === 'failed' && isRelation(entry)) {
       // A refused reaction, edit or deletion has nothing to show and nothing to resend: undo it.
-      this.outbox?.discard(entry.id).catch(() => {});
+      this.#outbox?.discard(entry.id).catch(() => {});
     } else {
-      this.updateTimeline(entry.roomId, (timeline) =>
+      this.#updateTimeline(entry.roomId, (timeline) =>
         updateLocalEcho(timeline, entry.txnId, {
           sendState: sendStateOf(entry),
           ...(entry.error ? { error: { code: entry.error.code, message: entry.error.message } } : {}),
         }),
       );
     }
-    this.countQueued();
+    this.#countQueued();
   }
 
-  private echo(entry: OutboxEntry): void {
+  #echo(entry: OutboxEntry): void {
     const userId = this.store.getState().userId;
     if (!userId) return;
-    this.updateTimeline(entry.roomId, (timeline) => {
+    this.#updateTimeline(entry.roomId, (timeline) => {
       const echoed = addLocalEcho(
         timeline,
         {
@@ -773,7 +718,7 @@ export class ChatClient {
           ts: entry.createdAt,
           ...(entry.redacts ? { redacts: entry.redacts } : {}),
         },
-        this.timelineOptions(),
+        this.#timelineOptions(),
       );
       const state = sendStateOf(entry);
       return state === 'sending'
@@ -785,19 +730,19 @@ export class ChatClient {
     });
   }
 
-  private afterSync(before: ChatState): void {
+  #afterSync(before: ChatState): void {
     const after = this.store.getState();
     for (const [roomId, timeline] of Object.entries(after.timelines)) {
       if (
         timeline !== before.timelines[roomId] &&
         timeline.items.some((item) => item.kind === 'gap' && !item.filling)
       ) {
-        this.history.fillGaps(roomId);
+        this.#history.fillGaps(roomId);
       }
     }
   }
 
-  private async enqueue(
+  async #enqueue(
     roomId: string,
     input: {
       kind: 'event' | 'redaction';
@@ -808,13 +753,13 @@ export class ChatClient {
     },
   ): Promise<Queued> {
     if (!roomId.startsWith('!')) throw new ChatSdkError('CHAT_BAD_INPUT', `Not a room id: ${roomId}`);
-    const entry = await this.requireOutbox().enqueue({ roomId, ...input });
+    const entry = await this.#requireOutbox().enqueue({ roomId, ...input });
     return { txnId: entry.txnId };
   }
 
   /** Resolves once the outbox has sent the entry, given up on it for now, or dropped it. */
-  private untilOut(txnId: string): Promise<void> {
-    const outbox = this.outbox;
+  #untilOut(txnId: string): Promise<void> {
+    const outbox = this.#outbox;
     if (!outbox) return Promise.resolve();
     if (!outbox.entries().some((entry) => entry.txnId === txnId)) return Promise.resolve();
     return new Promise((resolve) => {
@@ -835,7 +780,7 @@ export class ChatClient {
     });
   }
 
-  private findMessage(roomId: string, eventId: string): MessageItem | undefined {
+  #findMessage(roomId: string, eventId: string): MessageItem | undefined {
     const timeline = this.store.getState().timelines[roomId];
     return timeline?.items.find(
       (item): item is MessageItem =>
@@ -843,7 +788,7 @@ export class ChatClient {
     );
   }
 
-  private updateTimeline(roomId: string, change: (timeline: RoomTimeline) => RoomTimeline): void {
+  #updateTimeline(roomId: string, change: (timeline: RoomTimeline) => RoomTimeline): void {
     this.store.setState((state) => {
       const before = state.timelines[roomId] ?? emptyTimeline();
       const after = change(before);
@@ -851,21 +796,21 @@ export class ChatClient {
     });
   }
 
-  private countQueued(): void {
+  #countQueued(): void {
     const queued =
-      this.outbox?.entries().filter((entry) => entry.state === 'queued' || entry.state === 'sending')
+      this.#outbox?.entries().filter((entry) => entry.state === 'queued' || entry.state === 'sending')
         .length ?? 0;
     this.store.setState((state) =>
       state.connection.queued === queued ? state : { connection: { ...state.connection, queued } },
     );
   }
 
-  private setConnection(status: SyncStatus | ConnectionStatus, error?: ChatSdkError): void {
+  #setConnection(status: SyncStatus | ConnectionStatus, error?: ChatSdkError): void {
     this.store.setState((state) => {
       const connection = {
         ...state.connection,
         status,
-        transport: this.transports?.current.kind ?? state.connection.transport,
+        transport: this.#transports?.current.kind ?? state.connection.transport,
       };
       if (error && (status === 'error' || status === 'reconnecting' || status === 'offline')) {
         connection.error = { code: error.code, message: error.message };
@@ -874,38 +819,38 @@ export class ChatClient {
     });
   }
 
-  private timelineOptions(): TimelineOptions {
-    return { userId: this.store.getState().userId ?? '', showMembership: this.config.showMembershipEvents };
+  #timelineOptions(): TimelineOptions {
+    return { userId: this.store.getState().userId ?? '', showMembership: this.#config.showMembershipEvents };
   }
 
-  private async stopServices(): Promise<void> {
-    this.lifetime.abort();
-    this.config.cache?.stop();
-    for (const cleanup of this.cleanups.splice(0)) cleanup();
-    this.reads.dispose();
-    this.typing.clear();
-    this.sendWarmer.clear();
-    this.media.clear();
-    this.transports?.stop();
-    this.transports = undefined;
-    this.sessions?.stop();
-    this.sessions = undefined;
-    const outbox = this.outbox;
-    this.outbox = undefined;
+  async #stopServices(): Promise<void> {
+    this.#lifetime.abort();
+    this.#cached?.stop();
+    for (const cleanup of this.#cleanups.splice(0)) cleanup();
+    this.#reads.dispose();
+    this.#typing.clear();
+    this.#sendWarmer.clear();
+    this.#media.clear();
+    this.#transports?.stop();
+    this.#transports = undefined;
+    this.#sessions?.stop();
+    this.#sessions = undefined;
+    const outbox = this.#outbox;
+    this.#outbox = undefined;
     await outbox?.stop();
   }
 
-  private requireTransport(): Transport {
-    if (!this.transports) throw new ChatSdkError('CHAT_NOT_CONNECTED', 'Call connect() first');
-    return this.transports.current;
+  #requireTransport(): Transport {
+    if (!this.#transports) throw new ChatSdkError('CHAT_NOT_CONNECTED', 'Call connect() first');
+    return this.#transports.current;
   }
 
-  private requireOutbox(): Outbox {
-    if (!this.outbox) throw new ChatSdkError('CHAT_NOT_CONNECTED', 'Call connect() first');
-    return this.outbox;
+  #requireOutbox(): Outbox {
+    if (!this.#outbox) throw new ChatSdkError('CHAT_NOT_CONNECTED', 'Call connect() first');
+    return this.#outbox;
   }
 
-  private requireUserId(): string {
+  #requireUserId(): string {
     const userId = this.store.getState().userId;
     if (!userId) throw new ChatSdkError('CHAT_NOT_CONNECTED', 'Call connect() first');
     return userId;

@@ -22,7 +22,10 @@ export class SendWarmer {
   readonly #freshMs: number;
   readonly #now: () => number;
 
-  constructor(private readonly options: SendWarmerOptions) {
+  readonly #options: SendWarmerOptions;
+
+  constructor(options: SendWarmerOptions) {
+    this.#options = options;
     this.#freshMs = options.freshMs ?? 4000;
     this.#now = options.now ?? Date.now;
   }
@@ -34,7 +37,7 @@ export class SendWarmer {
     if (next !== undefined && now - next.warmedAt < this.#freshMs) return;
     const txnId = next?.txnId ?? newTxnId();
     this.#next.set(roomId, { txnId, warmedAt: now });
-    this.options.warm(roomId, txnId);
+    this.#options.warm(roomId, txnId);
   }
 
   /** The transaction id for the room's next message, if one was warmed; each is handed out once. */

@@ -27,21 +27,24 @@ export interface TransportSwitchOptions {
  * through whichever transport is current.
  */
 export class TransportSwitch {
-  private active: Transport;
-  private position: string | undefined;
-  private failures = 0;
-  private probing = false;
-  private timer: ReturnType<typeof setInterval> | undefined;
-  private stopped = false;
+  #active: Transport;
+  #position: string | undefined;
+  #failures = 0;
+  #probing = false;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #stopped = false;
   /** Auto mode's first probe is still out: direct's failures are not news yet. */
-  private deciding = false;
+  #deciding = false;
 
-  constructor(private readonly options: TransportSwitchOptions) {
-    this.active = options.transports[options.mode === 'sse' ? 'sse' : 'direct'];
+  readonly #options: TransportSwitchOptions;
+
+  constructor(options: TransportSwitchOptions) {
+    this.#options = options;
+    this.#active = options.transports[options.mode === 'sse' ? 'sse' : 'direct'];
   }
 
   get current(): Transport {
-    return this.active;
+    return this.#active;
   }
 
   /**
@@ -50,90 +53,90 @@ export class TransportSwitch {
    * blocked before any direct sync came in, the switch drops the direct attempt for SSE.
    */
   async start(): Promise<void> {
-    if (this.stopped) return;
-    if (this.options.mode !== 'auto') {
-      this.run(this.active);
+    if (this.#stopped) return;
+    if (this.#options.mode !== 'auto') {
+      this.#run(this.#active);
       return;
     }
-    this.deciding = true;
-    this.run(this.options.transports.direct);
-    const reachable = await this.reachable();
-    this.deciding = false;
-    if (!reachable && this.position === undefined) this.switchTo(this.options.transports.sse);
+    this.#deciding = true;
+    this.#run(this.#options.transports.direct);
+    const reachable = await this.#reachable();
+    this.#deciding = false;
+    if (!reachable && this.#position === undefined) this.#switchTo(this.#options.transports.sse);
   }
 
   /** Tries again now (the network came back, or the page became visible). */
   retryNow(): void {
-    this.active.retryNow();
+    this.#active.retryNow();
   }
 
   stop(): void {
-    this.stopped = true;
-    clearInterval(this.timer);
-    this.options.transports.direct.dispose();
-    this.options.transports.sse.dispose();
+    this.#stopped = true;
+    clearInterval(this.#timer);
+    this.#options.transports.direct.dispose();
+    this.#options.transports.sse.dispose();
   }
 
-  private run(transport: Transport): void {
-    this.active = transport;
-    this.failures = 0;
-    clearInterval(this.timer);
-    if (transport.kind === 'sse' && this.options.mode === 'auto') {
-      this.timer = setInterval(() => void this.tryDirect(), this.options.probeIntervalMs);
-      (this.timer as { unref?: () => void }).unref?.();
+  #run(transport: Transport): void {
+    this.#active = transport;
+    this.#failures = 0;
+    clearInterval(this.#timer);
+    if (transport.kind === 'sse' && this.#options.mode === 'auto') {
+      this.#timer = setInterval(() => void this.#tryDirect(), this.#options.probeIntervalMs);
+      (this.#timer as { unref?: () => void }).unref?.();
     }
     transport.start(
       {
         onSync: (response, initial) => {
-          if (this.active !== transport) return;
-          this.options.onSync(response, initial);
-          this.position = response.next_batch;
+          if (this.#active !== transport) return;
+          this.#options.onSync(response, initial);
+          this.#position = response.next_batch;
         },
         onStatus: (status, error) => {
-          if (this.active !== transport) return;
-          if (status === 'live') this.failures = 0;
-          if (this.deciding && status === 'reconnecting') return;
-          this.options.onStatus(status === 'live' && transport.kind === 'sse' ? 'fallback' : status, error);
+          if (this.#active !== transport) return;
+          if (status === 'live') this.#failures = 0;
+          if (this.#deciding && status === 'reconnecting') return;
+          this.#options.onStatus(status === 'live' && transport.kind === 'sse' ? 'fallback' : status, error);
           if (
             transport.kind === 'direct' &&
             status === 'reconnecting' &&
             error?.code === 'CHAT_HOMESERVER_UNREACHABLE'
           ) {
-            this.failures++;
-            if (this.failures >= (this.options.failuresBeforeFallback ?? 2)) void this.tryFallback();
+            this.#failures++;
+            if (this.#failures >= (this.#options.failuresBeforeFallback ?? 2)) void this.#tryFallback();
           }
         },
-        ...(this.options.onHandlerError ? { onHandlerError: this.options.onHandlerError } : {}),
+        ...(this.#options.onHandlerError ? { onHandlerError: this.#options.onHandlerError } : {}),
       },
-      this.position,
+      this.#position,
     );
   }
 
-  private async tryFallback(): Promise<void> {
-    if (this.options.mode !== 'auto' || this.active.kind === 'sse' || (await this.reachable())) return;
-    this.switchTo(this.options.transports.sse);
+  async #tryFallback(): Promise<void> {
+    if (this.#options.mode !== 'auto' || this.#active.kind === 'sse' || (await this.#reachable())) return;
+    this.#switchTo(this.#options.transports.sse);
   }
 
-  private async tryDirect(): Promise<void> {
-    if (this.active.kind === 'direct' || !(await this.reachable())) return;
-    this.switchTo(this.options.transports.direct);
+  async #tryDirect(): Promise<void> {
+    if (this.#active.kind === 'direct' || !(await this.#reachable())) return;
+    this.#switchTo(this.#options.transports.direct);
   }
 
-  private switchTo(next: Transport): void {
-    if (this.stopped || this.active === next) return;
-    this.active.stop();
-    this.run(next);
+  #switchTo(next: Transport): void {
+    if (this.#stopped || this.#active === next) return;
+    this.#active.stop();
+    this.#run(next);
   }
 
-  private async reachable(): Promise<boolean> {
-    if (this.probing) return this.active.kind === 'direct';
-    this.probing = true;
+  async #reachable(): Promise<boolean> {
+    if (this.#probing) return this.#active.kind === 'direct';
+    this.#probing = true;
     try {
-      return await this.options.probe();
+      return await this.#options.probe();
     } catch {
       return false;
     } finally {
-      this.probing = false;
+      this.#probing = false;
     }
   }
 }

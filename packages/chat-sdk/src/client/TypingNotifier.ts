@@ -1,3 +1,11 @@
+export interface TypingNotifierOptions {
+  renewMs?: number;
+  timeoutMs?: number;
+  /** The longest a "stopped" notice waits for a message (`stopAfter`). Default 3 s. */
+  maxHoldMs?: number;
+  now?: () => number;
+}
+
 /**
  * Typing notices, throttled: "typing" at most every `renewMs` while the user keeps typing (each
  * notice lasts `timeoutMs` on the server), "stopped" once, when they stop, send or leave the field.
@@ -9,41 +17,41 @@
  * its way.
  */
 export class TypingNotifier {
-  private readonly typingSince = new Map<string, number>();
+  readonly #typingSince = new Map<string, number>();
   /** "Stopped" notices not sent yet, with when the user started typing (they may resume). */
-  private readonly pendingStops = new Map<string, { since: number; cancel(): void }>();
+  readonly #pendingStops = new Map<string, { since: number; cancel(): void }>();
+
+  readonly #send: (roomId: string, typing: boolean, timeoutMs: number) => Promise<unknown>;
+  readonly #options: TypingNotifierOptions;
 
   constructor(
-    private readonly send: (roomId: string, typing: boolean, timeoutMs: number) => Promise<unknown>,
-    private readonly options: {
-      renewMs?: number;
-      timeoutMs?: number;
-      /** The longest a "stopped" notice waits for a message (`stopAfter`). Default 3 s. */
-      maxHoldMs?: number;
-      now?: () => number;
-    } = {},
-  ) {}
+    send: (roomId: string, typing: boolean, timeoutMs: number) => Promise<unknown>,
+    options: TypingNotifierOptions = {},
+  ) {
+    this.#send = send;
+    this.#options = options;
+  }
 
   set(roomId: string, typing: boolean): void {
     if (typing) {
       // Typing again before "stopped" went out: the server still shows them typing.
-      const pending = this.takePendingStop(roomId);
-      if (pending !== undefined) this.typingSince.set(roomId, pending);
-      const now = (this.options.now ?? Date.now)();
-      const since = this.typingSince.get(roomId);
-      if (since !== undefined && now - since < (this.options.renewMs ?? 20_000)) return;
-      this.typingSince.set(roomId, now);
-      this.notify(roomId, true);
+      const pending = this.#takePendingStop(roomId);
+      if (pending !== undefined) this.#typingSince.set(roomId, pending);
+      const now = (this.#options.now ?? Date.now)();
+      const since = this.#typingSince.get(roomId);
+      if (since !== undefined && now - since < (this.#options.renewMs ?? 20_000)) return;
+      this.#typingSince.set(roomId, now);
+      this.#notify(roomId, true);
       return;
     }
-    const since = this.typingSince.get(roomId);
+    const since = this.#typingSince.get(roomId);
     if (since === undefined) return;
-    this.typingSince.delete(roomId);
+    this.#typingSince.delete(roomId);
     const timer = setTimeout(() => {
-      this.pendingStops.delete(roomId);
-      this.notify(roomId, false);
+      this.#pendingStops.delete(roomId);
+      this.#notify(roomId, false);
     }, 0);
-    this.pendingStops.set(roomId, { since, cancel: () => clearTimeout(timer) });
+    this.#pendingStops.set(roomId, { since, cancel: () => clearTimeout(timer) });
   }
 
   /**
@@ -51,19 +59,19 @@ export class TypingNotifier {
    * waits until `sent` settles, `maxHoldMs` at most. Nothing happens when the user was not typing.
    */
   stopAfter(roomId: string, sent: Promise<unknown>): void {
-    const since = this.takePendingStop(roomId) ?? this.typingSince.get(roomId);
+    const since = this.#takePendingStop(roomId) ?? this.#typingSince.get(roomId);
     if (since === undefined) return;
-    this.typingSince.delete(roomId);
+    this.#typingSince.delete(roomId);
     let held = true;
     const release = () => {
       if (!held) return;
       held = false;
       clearTimeout(timer);
-      this.pendingStops.delete(roomId);
-      this.notify(roomId, false);
+      this.#pendingStops.delete(roomId);
+      this.#notify(roomId, false);
     };
-    const timer = setTimeout(release, this.options.maxHoldMs ?? 3000);
-    this.pendingStops.set(roomId, {
+    const timer = setTimeout(release, this.#options.maxHoldMs ?? 3000);
+    this.#pendingStops.set(roomId, {
       since,
       cancel: () => {
         held = false;
@@ -74,22 +82,22 @@ export class TypingNotifier {
   }
 
   clear(): void {
-    for (const pending of this.pendingStops.values()) pending.cancel();
-    this.pendingStops.clear();
-    this.typingSince.clear();
+    for (const pending of this.#pendingStops.values()) pending.cancel();
+    this.#pendingStops.clear();
+    this.#typingSince.clear();
   }
 
   /** Cancels the room's unsent "stopped" notice; returns when that typing began. */
-  private takePendingStop(roomId: string): number | undefined {
-    const pending = this.pendingStops.get(roomId);
+  #takePendingStop(roomId: string): number | undefined {
+    const pending = this.#pendingStops.get(roomId);
     if (!pending) return undefined;
     pending.cancel();
-    this.pendingStops.delete(roomId);
+    this.#pendingStops.delete(roomId);
     return pending.since;
   }
 
-  private notify(roomId: string, typing: boolean): void {
+  #notify(roomId: string, typing: boolean): void {
     // A lost typing notice is harmless: it expires on the server.
-    this.send(roomId, typing, this.options.timeoutMs ?? 30_000).catch(() => {});
+    this.#send(roomId, typing, this.#options.timeoutMs ?? 30_000).catch(() => {});
   }
 }

@@ -63,27 +63,31 @@ export function loadHttpLayer() {
   return httpLayer;
 }
 
+export interface HomeserverApiOptions {
+  baseUrl: string;
+  tokens: TokenSource;
+  fetch?: typeof globalThis.fetch;
+}
+
 /**
  * One short method per homeserver endpoint the SDK uses, over matrix-js-sdk's HTTP layer (loaded
  * on first use, so a page that never opens chat never downloads it). Every failure is a
  * `ChatSdkError`; a refused token is refreshed once and the call repeated.
  */
 export class HomeserverApi {
-  private http: Promise<LoadedHttp> | undefined;
+  #http: Promise<LoadedHttp> | undefined;
   /** The HTTP layer once loaded: requests then start synchronously. */
-  private loaded: LoadedHttp | undefined;
+  #loaded: LoadedHttp | undefined;
 
-  constructor(
-    private readonly options: {
-      baseUrl: string;
-      tokens: TokenSource;
-      fetch?: typeof globalThis.fetch;
-    },
-  ) {}
+  readonly #options: HomeserverApiOptions;
+
+  constructor(options: HomeserverApiOptions) {
+    this.#options = options;
+  }
 
   /** Aborts every request in flight (close). */
   abortAll(): void {
-    void this.http?.then(({ api }) => api.abort());
+    void this.#http?.then(({ api }) => api.abort());
   }
 
   sync(
@@ -95,7 +99,7 @@ export class HomeserverApi {
     if (params.filter) query.filter = params.filter;
     if (params.fullState) query.full_state = 'true';
     // The long poll plus a margin: a silent network drop must not hang the loop.
-    return this.call('sync', 'GET', '/sync', query, undefined, signal, params.timeout + 15_000);
+    return this.#call('sync', 'GET', '/sync', query, undefined, signal, params.timeout + 15_000);
   }
 
   sendEvent(
@@ -105,7 +109,7 @@ export class HomeserverApi {
     content: Record<string, unknown>,
     signal?: AbortSignal,
   ): Promise<{ event_id: string }> {
-    return this.call('send', 'PUT', sendPath(roomId, type, txnId), {}, content, signal);
+    return this.#call('send', 'PUT', sendPath(roomId, type, txnId), {}, content, signal);
   }
 
   /**
@@ -115,12 +119,12 @@ export class HomeserverApi {
    * the HTTP layer has loaded; failures are ignored, the send then preflights as usual.
    */
   warmSend(roomId: string, type: string, txnId: string): void {
-    const loaded = this.loaded;
+    const loaded = this.#loaded;
     const origin = (globalThis as { location?: { origin?: string } }).location?.origin;
     if (loaded === undefined || origin === undefined) return;
     const url = loaded.api.getUrl(sendPath(roomId, type, txnId));
     if (url.origin === origin) return;
-    const fetchFn = this.options.fetch ?? globalThis.fetch;
+    const fetchFn = this.#options.fetch ?? globalThis.fetch;
     // The preflight is what counts; its answer is cached for the same URL, mode and credentials.
     fetchFn(url, {
       method: 'OPTIONS',
@@ -128,7 +132,7 @@ export class HomeserverApi {
       credentials: 'omit',
       referrerPolicy: 'no-referrer',
       headers: {
-        Authorization: `Bearer ${this.options.tokens.accessToken()}`,
+        Authorization: `Bearer ${this.#options.tokens.accessToken()}`,
         'Content-Type': 'application/json',
       },
     }).catch(() => undefined);
@@ -141,7 +145,7 @@ export class HomeserverApi {
     reason?: string,
     signal?: AbortSignal,
   ): Promise<{ event_id: string }> {
-    return this.call(
+    return this.#call(
       'delete',
       'PUT',
       `/rooms/${enc(roomId)}/redact/${enc(eventId)}/${enc(txnId)}`,
@@ -158,23 +162,19 @@ export class HomeserverApi {
     const query: Record<string, string> = { dir: params.dir, limit: String(params.limit) };
     if (params.from) query.from = params.from;
     if (params.filter) query.filter = JSON.stringify(params.filter);
-    return this.call('history', 'GET', `/rooms/${enc(roomId)}/messages`, query);
+    return this.#call('history', 'GET', `/rooms/${enc(roomId)}/messages`, query);
   }
 
   event(roomId: string, eventId: string): Promise<RawEvent> {
-    return this.call('event', 'GET', `/rooms/${enc(roomId)}/event/${enc(eventId)}`);
+    return this.#call('event', 'GET', `/rooms/${enc(roomId)}/event/${enc(eventId)}`);
   }
 
   joinRoom(roomIdOrAlias: string): Promise<{ room_id: string }> {
-    return this.call('join', 'POST', `/join/${enc(roomIdOrAlias)}`, {}, {});
-  }
-
-  members(roomId: string): Promise<{ chunk: RawEvent[] }> {
-    return this.call('members', 'GET', `/rooms/${enc(roomId)}/members`, { not_membership: 'leave' });
+    return this.#call('join', 'POST', `/join/${enc(roomIdOrAlias)}`, {}, {});
   }
 
   typing(roomId: string, userId: string, typing: boolean, timeoutMs: number): Promise<unknown> {
-    return this.call(
+    return this.#call(
       'typing',
       'PUT',
       `/rooms/${enc(roomId)}/typing/${enc(userId)}`,
@@ -183,15 +183,11 @@ export class HomeserverApi {
     );
   }
 
-  receipt(roomId: string, eventId: string, type: 'm.read' | 'm.read.private' = 'm.read'): Promise<unknown> {
-    return this.call('receipt', 'POST', `/rooms/${enc(roomId)}/receipt/${enc(type)}/${enc(eventId)}`, {}, {});
-  }
-
   readMarkers(roomId: string, markers: { fullyRead?: string; read?: string }): Promise<unknown> {
     const body: Record<string, string> = {};
     if (markers.fullyRead) body['m.fully_read'] = markers.fullyRead;
     if (markers.read) body['m.read'] = markers.read;
-    return this.call('read marker', 'POST', `/rooms/${enc(roomId)}/read_markers`, {}, body);
+    return this.#call('read marker', 'POST', `/rooms/${enc(roomId)}/read_markers`, {}, body);
   }
 
   /** GET/PUT/DELETE on `/pushrules/global/{kind}/{ruleId}` and its `enabled`/`actions`. */
@@ -201,7 +197,7 @@ export class HomeserverApi {
     ruleId: string,
     body?: Record<string, unknown>,
   ): Promise<unknown> {
-    return this.call(
+    return this.#call(
       'notification setting',
       method,
       `/pushrules/global/${enc(kind)}/${enc(ruleId)}`,
@@ -210,25 +206,17 @@ export class HomeserverApi {
     );
   }
 
-  pushRules(): Promise<Record<string, unknown>> {
-    return this.call('notification settings', 'GET', '/pushrules/');
-  }
-
   search(body: Record<string, unknown>, nextBatch?: string): Promise<Record<string, unknown>> {
-    return this.call('search', 'POST', '/search', nextBatch ? { next_batch: nextBatch } : {}, body);
-  }
-
-  profile(userId: string): Promise<{ displayname?: string; avatar_url?: string }> {
-    return this.call('profile', 'GET', `/profile/${enc(userId)}`);
+    return this.#call('search', 'POST', '/search', nextBatch ? { next_batch: nextBatch } : {}, body);
   }
 
   async upload(file: Blob, options: UploadOptions = {}): Promise<{ content_uri: string }> {
-    const { api } = await this.load();
+    const { api } = await this.#load();
     const abortController = new AbortController();
     const onAbort = () => abortController.abort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      return await this.withToken('upload', api, () =>
+      return await this.#withToken('upload', api, () =>
         api.uploadContent(file as File, {
           ...(options.name === undefined ? {} : { name: options.name }),
           ...(options.type === undefined ? {} : { type: options.type }),
@@ -267,18 +255,18 @@ export class HomeserverApi {
           method: thumbnail.method ?? 'scale',
         }
       : {};
-    const { module } = await this.load();
-    return this.call('media', 'GET', path, query, undefined, signal, undefined, {
+    const { module } = await this.#load();
+    return this.#call('media', 'GET', path, query, undefined, signal, undefined, {
       prefix: module.ClientPrefix.V1,
       rawResponseBody: true,
     });
   }
 
   async urlPreview(url: string, ts?: number): Promise<Record<string, unknown>> {
-    const { module } = await this.load();
+    const { module } = await this.#load();
     const query: Record<string, string> = { url };
     if (ts !== undefined) query.ts = String(ts);
-    return this.call('link preview', 'GET', '/media/preview_url', query, undefined, undefined, undefined, {
+    return this.#call('link preview', 'GET', '/media/preview_url', query, undefined, undefined, undefined, {
       prefix: module.ClientPrefix.V1,
     });
   }
@@ -287,7 +275,7 @@ export class HomeserverApi {
    * Synchronous up to `fetch` once the HTTP layer has loaded: a message's request then leaves before
    * the UI renders its local echo (a render queued as a microtask would otherwise run first).
    */
-  private call<T>(
+  #call<T>(
     what: string,
     method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     path: string,
@@ -298,7 +286,7 @@ export class HomeserverApi {
     extra: { prefix?: string; rawResponseBody?: boolean } = {},
   ): Promise<T> {
     const run = ({ api }: LoadedHttp) =>
-      this.withToken(what, api, (token) =>
+      this.#withToken(what, api, (token) =>
         api.requestOtherUrl<T>(
           method as Method,
           api.getUrl(path, { ...query }, extra.prefix),
@@ -311,26 +299,22 @@ export class HomeserverApi {
           },
         ),
       );
-    const result = this.loaded === undefined ? this.load().then(run) : run(this.loaded);
+    const result = this.#loaded === undefined ? this.#load().then(run) : run(this.#loaded);
     return result.catch((error: unknown) => {
       throw toChatSdkError(error, what);
     });
   }
 
   /** Runs `request` with the current token; once more with a fresh one if it was refused. */
-  private async withToken<T>(
-    what: string,
-    api: MatrixHttpApi,
-    request: (token: string) => Promise<T>,
-  ): Promise<T> {
-    const token = this.options.tokens.accessToken();
+  async #withToken<T>(what: string, api: MatrixHttpApi, request: (token: string) => Promise<T>): Promise<T> {
+    const token = this.#options.tokens.accessToken();
     api.opts.accessToken = token;
     try {
       return await request(token);
     } catch (error) {
       const errcode = (error as { errcode?: unknown } | null)?.errcode;
       if (errcode !== 'M_UNKNOWN_TOKEN') throw error;
-      const fresh = await this.options.tokens.refresh(token).catch((refreshError: unknown) => {
+      const fresh = await this.#options.tokens.refresh(token).catch((refreshError: unknown) => {
         throw toChatSdkError(refreshError, what);
       });
       api.opts.accessToken = fresh;
@@ -338,22 +322,22 @@ export class HomeserverApi {
     }
   }
 
-  private load(): Promise<LoadedHttp> {
-    if (this.http !== undefined) return this.http;
-    this.http = loadHttpLayer().then(([module, { TypedEventEmitter }]) => {
-      this.loaded = {
+  #load(): Promise<LoadedHttp> {
+    if (this.#http !== undefined) return this.#http;
+    this.#http = loadHttpLayer().then(([module, { TypedEventEmitter }]) => {
+      this.#loaded = {
         module,
         api: new module.MatrixHttpApi(new TypedEventEmitter(), {
-          baseUrl: this.options.baseUrl,
+          baseUrl: this.#options.baseUrl,
           prefix: module.ClientPrefix.V3,
           onlyData: true,
           useAuthorizationHeader: true,
-          accessToken: this.options.tokens.accessToken(),
-          ...(this.options.fetch ? { fetchFn: this.options.fetch } : {}),
+          accessToken: this.#options.tokens.accessToken(),
+          ...(this.#options.fetch ? { fetchFn: this.#options.fetch } : {}),
         }),
       };
-      return this.loaded;
+      return this.#loaded;
     });
-    return this.http;
+    return this.#http;
   }
 }

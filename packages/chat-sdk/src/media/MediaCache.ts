@@ -16,16 +16,19 @@ type FetchMedia = (serverName: string, mediaId: string, thumbnail?: Thumbnail) =
  * still shows an evicted URL keeps its pixels but must ask again to re-render.
  */
 export class MediaCache {
-  private readonly entries = new Map<string, { url: string; bytes: number }>();
-  private readonly inflight = new Map<string, Promise<string>>();
-  private bytes = 0;
+  readonly #entries = new Map<string, { url: string; bytes: number }>();
+  readonly #inflight = new Map<string, Promise<string>>();
+  #bytes = 0;
   /** Bumped by `clear()`: a fetch that started before must not fill the emptied cache. */
-  private generation = 0;
+  #generation = 0;
 
-  constructor(
-    private readonly fetchMedia: FetchMedia,
-    private readonly options: { maxEntries?: number; maxBytes?: number } = {},
-  ) {}
+  readonly #fetchMedia: FetchMedia;
+  readonly #options: { maxEntries?: number; maxBytes?: number };
+
+  constructor(fetchMedia: FetchMedia, options: { maxEntries?: number; maxBytes?: number } = {}) {
+    this.#fetchMedia = fetchMedia;
+    this.#options = options;
+  }
 
   /** A blob URL for an `mxc://` URI (its thumbnail when `thumbnail` is given). */
   url(mxc: string, thumbnail?: Thumbnail): Promise<string> {
@@ -33,54 +36,54 @@ export class MediaCache {
     const key = thumbnail
       ? `${mxc}#${thumbnail.width}x${thumbnail.height}-${thumbnail.method ?? 'scale'}`
       : mxc;
-    const known = this.entries.get(key);
+    const known = this.#entries.get(key);
     if (known) {
       // Map order is insertion order: re-inserting marks it most recently used.
-      this.entries.delete(key);
-      this.entries.set(key, known);
+      this.#entries.delete(key);
+      this.#entries.set(key, known);
       return Promise.resolve(known.url);
     }
-    const running = this.inflight.get(key);
+    const running = this.#inflight.get(key);
     if (running) return running;
     const [serverName, mediaId] = mxc.slice('mxc://'.length).split('/') as [string, string];
-    const generation = this.generation;
-    const work = this.fetchMedia(serverName, mediaId, thumbnail)
+    const generation = this.#generation;
+    const work = this.#fetchMedia(serverName, mediaId, thumbnail)
       .then((blob) => {
-        if (generation !== this.generation) {
+        if (generation !== this.#generation) {
           throw new ChatSdkError('CHAT_CLOSED', 'The media cache was cleared while this loaded');
         }
         const url = URL.createObjectURL(blob);
-        this.entries.set(key, { url, bytes: blob.size });
-        this.bytes += blob.size;
-        this.evict();
+        this.#entries.set(key, { url, bytes: blob.size });
+        this.#bytes += blob.size;
+        this.#evict();
         return url;
       })
       .finally(() => {
-        if (this.inflight.get(key) === work) this.inflight.delete(key);
+        if (this.#inflight.get(key) === work) this.#inflight.delete(key);
       });
-    this.inflight.set(key, work);
+    this.#inflight.set(key, work);
     return work;
   }
 
   /** Revokes every URL (sign-out, close). */
   clear(): void {
-    this.generation++;
-    this.inflight.clear();
-    for (const { url } of this.entries.values()) URL.revokeObjectURL(url);
-    this.entries.clear();
-    this.bytes = 0;
+    this.#generation++;
+    this.#inflight.clear();
+    for (const { url } of this.#entries.values()) URL.revokeObjectURL(url);
+    this.#entries.clear();
+    this.#bytes = 0;
   }
 
-  private evict(): void {
-    const maxEntries = this.options.maxEntries ?? 200;
-    const maxBytes = this.options.maxBytes ?? 64 * 1024 * 1024;
-    for (const [key, entry] of this.entries) {
-      if (this.entries.size <= maxEntries && this.bytes <= maxBytes) break;
+  #evict(): void {
+    const maxEntries = this.#options.maxEntries ?? 200;
+    const maxBytes = this.#options.maxBytes ?? 64 * 1024 * 1024;
+    for (const [key, entry] of this.#entries) {
+      if (this.#entries.size <= maxEntries && this.#bytes <= maxBytes) break;
       // Never evict the one just added, even if it alone exceeds the budget.
-      if (this.entries.size === 1) break;
+      if (this.#entries.size === 1) break;
       URL.revokeObjectURL(entry.url);
-      this.entries.delete(key);
-      this.bytes -= entry.bytes;
+      this.#entries.delete(key);
+      this.#bytes -= entry.bytes;
     }
   }
 }

@@ -25,34 +25,37 @@ export interface SessionManagerOptions {
  * device-bound token never invalidates the one other tabs still hold.
  */
 export class SessionManager {
-  private session: BrokerSession | undefined;
-  private inflight: Promise<BrokerSession> | undefined;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private stopped = false;
-  private readonly lock: TabLock;
-  private readonly channel: TabChannel<BrokerSession>;
-  private readonly unsubscribe: () => void;
-  private readonly now: () => number;
-  private readonly backoff: Backoff;
-  private failures = 0;
+  #session: BrokerSession | undefined;
+  #inflight: Promise<BrokerSession> | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #stopped = false;
+  readonly #lock: TabLock;
+  readonly #channel: TabChannel<BrokerSession>;
+  readonly #unsubscribe: () => void;
+  readonly #now: () => number;
+  readonly #backoff: Backoff;
+  #failures = 0;
   /** When the current token is due for refresh, fixed when it arrives (its full lifetime known). */
-  private refreshDue = 0;
+  #refreshDue = 0;
 
-  constructor(private readonly options: SessionManagerOptions) {
-    this.lock = options.lock ?? browserTabLock();
-    this.channel = options.channel ?? browserTabChannel(`openmeet-chat:session:${options.deviceKey}`);
-    this.now = options.now ?? Date.now;
-    this.backoff = options.backoff ?? jitteredBackoff({ baseMs: 1000, capMs: 30_000 });
-    this.unsubscribe = this.channel.subscribe((session) => this.adopt(session));
+  readonly #options: SessionManagerOptions;
+
+  constructor(options: SessionManagerOptions) {
+    this.#options = options;
+    this.#lock = options.lock ?? browserTabLock();
+    this.#channel = options.channel ?? browserTabChannel(`openmeet-chat:session:${options.deviceKey}`);
+    this.#now = options.now ?? Date.now;
+    this.#backoff = options.backoff ?? jitteredBackoff({ baseMs: 1000, capMs: 30_000 });
+    this.#unsubscribe = this.#channel.subscribe((session) => this.#adopt(session));
   }
 
   current(): BrokerSession | undefined {
-    return this.session;
+    return this.#session;
   }
 
   /** The current session, fetching the first one if needed. */
   async get(): Promise<BrokerSession> {
-    if (this.session && this.session.expiresAt > this.now()) return this.session;
+    if (this.#session && this.#session.expiresAt > this.#now()) return this.#session;
     return this.refresh();
   }
 
@@ -61,36 +64,36 @@ export class SessionManager {
    * hands it out again. Concurrent calls share one request.
    */
   refresh(staleAccessToken?: string): Promise<BrokerSession> {
-    if (this.stopped) return Promise.reject(new ChatSdkError('CHAT_CLOSED', 'The chat client was closed'));
+    if (this.#stopped) return Promise.reject(new ChatSdkError('CHAT_CLOSED', 'The chat client was closed'));
     // Another caller already replaced the refused token.
     if (
       staleAccessToken &&
-      this.session &&
-      this.session.accessToken !== staleAccessToken &&
-      this.valid(this.session)
+      this.#session &&
+      this.#session.accessToken !== staleAccessToken &&
+      this.#valid(this.#session)
     ) {
-      return Promise.resolve(this.session);
+      return Promise.resolve(this.#session);
     }
-    this.inflight ??= this.lock
-      .run(`openmeet-chat:session:${this.options.deviceKey}`, async () => {
+    this.#inflight ??= this.#lock
+      .run(`openmeet-chat:session:${this.#options.deviceKey}`, async () => {
         // A tab that held the lock before us may have refreshed already (and broadcast it).
-        const adopted = this.session;
+        const adopted = this.#session;
         if (
           adopted &&
-          this.valid(adopted) &&
+          this.#valid(adopted) &&
           adopted.accessToken !== staleAccessToken &&
-          !this.dueForRefresh()
+          !this.#dueForRefresh()
         ) {
           return adopted;
         }
-        const session = await this.options.broker.session(this.options.deviceKey, staleAccessToken);
-        this.channel.post(session);
+        const session = await this.#options.broker.session(this.#options.deviceKey, staleAccessToken);
+        this.#channel.post(session);
         return session;
       })
       .then(
         (session) => {
-          this.failures = 0;
-          this.accept(session);
+          this.#failures = 0;
+          this.#accept(session);
           return session;
         },
         (error: unknown) => {
@@ -99,75 +102,75 @@ export class SessionManager {
             : new ChatSdkError('CHAT_BROKER_UNREACHABLE', 'Could not refresh the chat session', {
                 cause: error,
               });
-          this.retryLater(failure);
+          this.#retryLater(failure);
           throw failure;
         },
       )
       .finally(() => {
-        this.inflight = undefined;
+        this.#inflight = undefined;
       });
-    return this.inflight;
+    return this.#inflight;
   }
 
   stop(): void {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    this.unsubscribe();
-    this.channel.close();
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    this.#unsubscribe();
+    this.#channel.close();
   }
 
-  private adopt(session: BrokerSession): void {
-    if (this.stopped || !this.session || session.userId !== this.session.userId) return;
-    if (session.expiresAt > this.session.expiresAt) this.accept(session);
+  #adopt(session: BrokerSession): void {
+    if (this.#stopped || !this.#session || session.userId !== this.#session.userId) return;
+    if (session.expiresAt > this.#session.expiresAt) this.#accept(session);
   }
 
-  private accept(session: BrokerSession): void {
-    const previous = this.session;
-    this.session = session;
+  #accept(session: BrokerSession): void {
+    const previous = this.#session;
+    this.#session = session;
     const changed = previous?.accessToken !== session.accessToken;
-    if (changed) this.refreshDue = this.refreshAt(session);
-    this.schedule(session);
-    if (changed) this.options.onSession?.(session);
+    if (changed) this.#refreshDue = this.#refreshAt(session);
+    this.#schedule(session);
+    if (changed) this.#options.onSession?.(session);
   }
 
-  private schedule(session: BrokerSession): void {
-    clearTimeout(this.timer);
-    if (this.stopped) return;
-    let delay = this.refreshDue - this.now();
+  #schedule(session: BrokerSession): void {
+    clearTimeout(this.#timer);
+    if (this.#stopped) return;
+    let delay = this.#refreshDue - this.#now();
     // Due already yet the broker answered with the same token (its reuse window is wider than
     // ours): look again a little later rather than spin.
-    if (delay <= 0) delay = Math.min(5000, Math.max(1000, (session.expiresAt - this.now()) / 2));
-    this.timer = setTimeout(() => {
+    if (delay <= 0) delay = Math.min(5000, Math.max(1000, (session.expiresAt - this.#now()) / 2));
+    this.#timer = setTimeout(() => {
       this.refresh().catch(() => {
         // retryLater has scheduled the next attempt and reported the error.
       });
     }, delay);
-    (this.timer as { unref?: () => void }).unref?.();
+    (this.#timer as { unref?: () => void }).unref?.();
   }
 
-  private retryLater(error: ChatSdkError): void {
-    this.options.onError?.(error);
+  #retryLater(error: ChatSdkError): void {
+    this.#options.onError?.(error);
     // The host session is gone or refused: asking again will not help until the host signs in.
-    if (this.stopped || error.code === 'CHAT_UNAUTHORIZED' || error.code === 'CHAT_FORBIDDEN') return;
-    clearTimeout(this.timer);
-    const delay = error.retryAfterMs ?? this.backoff(this.failures++);
-    this.timer = setTimeout(() => {
+    if (this.#stopped || error.code === 'CHAT_UNAUTHORIZED' || error.code === 'CHAT_FORBIDDEN') return;
+    clearTimeout(this.#timer);
+    const delay = error.retryAfterMs ?? this.#backoff(this.#failures++);
+    this.#timer = setTimeout(() => {
       this.refresh().catch(() => {});
     }, delay);
-    (this.timer as { unref?: () => void }).unref?.();
+    (this.#timer as { unref?: () => void }).unref?.();
   }
 
-  private refreshAt(session: BrokerSession): number {
-    const lifetime = Math.max(0, session.expiresAt - this.now());
-    const margin = Math.min(this.options.refreshBeforeMs ?? 30_000, lifetime / 4);
+  #refreshAt(session: BrokerSession): number {
+    const lifetime = Math.max(0, session.expiresAt - this.#now());
+    const margin = Math.min(this.#options.refreshBeforeMs ?? 30_000, lifetime / 4);
     return session.expiresAt - margin;
   }
 
-  private dueForRefresh(): boolean {
-    return this.now() >= this.refreshDue - 1000;
+  #dueForRefresh(): boolean {
+    return this.#now() >= this.#refreshDue - 1000;
   }
 
-  private valid(session: BrokerSession): boolean {
-    return session.expiresAt > this.now();
+  #valid(session: BrokerSession): boolean {
+    return session.expiresAt > this.#now();
   }
 }

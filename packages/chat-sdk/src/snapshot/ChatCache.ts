@@ -1,24 +1,42 @@
 import type { ChatState } from '../store/ChatState.js';
-import { type ChatSnapshot, restorable, snapshotOf } from './ChatSnapshot.js';
+import type { ChatStore } from '../store/createChatStore.js';
 import { IndexedDbSnapshotStorage } from './IndexedDbSnapshotStorage.js';
+import { SnapshotSession } from './SnapshotSession.js';
 import type { SnapshotStorage } from './SnapshotStorage.js';
 
-/** What the client keeps, per device key, for the next page open (`createChatClient({ cache })`). */
+/**
+ * What the client keeps, per device key, for the next page open (`createChatClient({ cache })`).
+ * Everything the client does with a snapshot lives behind this, so clients without a cache do not
+ * ship it.
+ */
 export interface ChatCache {
-  /**
-   * The last session's snapshot for this device, when it was this user's. `userId` is still being
-   * asked of the broker: the read runs beside it, and only that answer lets the snapshot through.
-   */
-  restore(deviceKey: string, userId: Promise<string>): Promise<ChatSnapshot | undefined>;
-  /** The state changed: keep it, soon (implementations batch the writes). */
-  changed(
-    deviceKey: string,
-    read: () => { state: ChatState; entityRooms: ReadonlyMap<string, string> },
-  ): void;
+  /** The cache as one client uses it for one device: created on the client's first connect. */
+  open(deviceKey: string): CacheSession;
   /** Forgets the device's snapshot (sign-out). */
   clear(deviceKey: string): Promise<void>;
+}
+
+/** One client's use of the cache (see `SnapshotSession`). */
+export interface CacheSession {
+  /**
+   * Reads the last session's snapshot beside the broker session and puts it in the store, unless
+   * `userId` (the broker's answer) says it is someone else's or the store already holds rooms.
+   * Resolves true when it did.
+   */
+  hydrate(store: ChatStore, userId: Promise<string>): Promise<boolean>;
+  /** A snapshot is in the store, not yet replaced by a sync. */
+  readonly showing: boolean;
+  /** The state after a sync: `apply` runs on what the store shows, or replaces the snapshot. */
+  synced(shown: ChatState, initial: boolean, apply: (base: ChatState) => ChatState): ChatState;
+  /** The last sessions' `openEntityRoom` answer for an entity key. */
+  entityRoom(key: string): string | undefined;
+  rememberEntityRoom(key: string, roomId: string): void;
+  /** The state changed: keep it, soon (writes are batched). */
+  changed(state: () => ChatState): void;
   /** Drops a pending write (the client closed). */
   stop(): void;
+  /** Forgets this device's snapshot and what the session remembers. */
+  clear(): Promise<void>;
 }
 
 export interface SnapshotCacheOptions {
@@ -30,26 +48,9 @@ export interface SnapshotCacheOptions {
 
 /** A `ChatCache` over any `SnapshotStorage`. */
 export function snapshotCache(storage: SnapshotStorage, options: SnapshotCacheOptions = {}): ChatCache {
-  let timer: ReturnType<typeof setTimeout> | undefined;
   return {
-    async restore(deviceKey, userId) {
-      const [stored, user] = await Promise.all([storage.load(deviceKey).catch(() => undefined), userId]);
-      return restorable(stored, user);
-    },
-    changed(deviceKey, read) {
-      if (timer !== undefined) return;
-      timer = setTimeout(() => {
-        timer = undefined;
-        const { state, entityRooms } = read();
-        const snapshot = snapshotOf(state, entityRooms, Date.now());
-        if (snapshot) storage.save(deviceKey, snapshot).catch((error: unknown) => options.onError?.(error));
-      }, options.delayMs ?? 2000);
-    },
+    open: (deviceKey) => new SnapshotSession(storage, deviceKey, options),
     clear: (deviceKey) => storage.clear(deviceKey),
-    stop() {
-      clearTimeout(timer);
-      timer = undefined;
-    },
   };
 }
 

@@ -1,4 +1,10 @@
-export { type ChatCache, indexedDbCache, type SnapshotCacheOptions, snapshotCache } from './ChatCache.js';
+export {
+  type CacheSession,
+  type ChatCache,
+  indexedDbCache,
+  type SnapshotCacheOptions,
+  snapshotCache,
+} from './ChatCache.js';
 export {
   type ChatSnapshot,
   restorable,

@@ -18,7 +18,11 @@ export class IndexedDbConnection {
   #db: Promise<IDBDatabase> | undefined;
   #open: IDBDatabase | undefined;
 
-  constructor(private readonly options: IndexedDbConnectionOptions) {}
+  readonly #options: IndexedDbConnectionOptions;
+
+  constructor(options: IndexedDbConnectionOptions) {
+    this.#options = options;
+  }
 
   /** Runs one request in its own transaction; resolves with its result once the transaction committed. */
   async run(
@@ -63,17 +67,17 @@ export class IndexedDbConnection {
   }
 
   #openNew(): Promise<IDBDatabase> {
-    const factory = this.options.indexedDB ?? globalThis.indexedDB;
+    const factory = this.#options.indexedDB ?? globalThis.indexedDB;
     if (factory === undefined) return Promise.reject(storageError('IndexedDB is not available'));
     return new Promise((resolve, reject) => {
       let request: IDBOpenDBRequest;
       try {
-        request = factory.open(this.options.name, this.options.version);
+        request = factory.open(this.#options.name, this.#options.version);
       } catch (cause) {
         reject(storageError('IndexedDB open failed', cause));
         return;
       }
-      request.onupgradeneeded = () => this.options.upgrade(request.result);
+      request.onupgradeneeded = () => this.#options.upgrade(request.result);
       request.onsuccess = () => {
         const db = request.result;
         // Let another tab upgrade (or delete) the database instead of blocking it; the next call reopens.

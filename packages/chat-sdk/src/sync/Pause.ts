@@ -3,7 +3,7 @@
  * and the browser's `online` event, a caller's `retryNow()` or `stop()` wakes it at once.
  */
 export class Pause {
-  private wakeUp: (() => void) | undefined;
+  #wakeUp: (() => void) | undefined;
 
   /** Resolves after `ms`, or as soon as `wake()` is called. */
   sleep(ms: number): Promise<void> {
@@ -13,14 +13,14 @@ export class Pause {
         clearTimeout(timer);
         resolve();
       }
-      this.wakeUp = () => {
-        this.wakeUp = undefined;
+      this.#wakeUp = () => {
+        this.#wakeUp = undefined;
         done();
       };
     });
   }
 
   wake(): void {
-    this.wakeUp?.();
+    this.#wakeUp?.();
   }
 }

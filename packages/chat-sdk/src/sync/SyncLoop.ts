@@ -31,112 +31,115 @@ const FATAL = new Set(['CHAT_UNAUTHORIZED', 'CHAT_FORBIDDEN', 'CHAT_CLOSED']);
  * waits, and reacts to the browser's online/offline signals at once.
  */
 export class SyncLoop {
-  private since: string | undefined;
-  private running = false;
-  private controller: AbortController | undefined;
-  private readonly pause = new Pause();
-  private readonly backoff: Backoff;
-  private readonly network: NetworkSignals;
-  private unsubscribe: (() => void) | undefined;
+  #since: string | undefined;
+  #running = false;
+  #controller: AbortController | undefined;
+  readonly #pause = new Pause();
+  readonly #backoff: Backoff;
+  readonly #network: NetworkSignals;
+  #unsubscribe: (() => void) | undefined;
   /** The request in flight was dropped because the browser went offline, not because it failed. */
-  private droppedOffline = false;
+  #droppedOffline = false;
 
-  constructor(private readonly options: SyncLoopOptions) {
-    this.since = options.since;
-    this.backoff = options.backoff ?? jitteredBackoff({ baseMs: 1000, capMs: 30_000 });
-    this.network = options.network ?? browserNetworkSignals();
+  readonly #options: SyncLoopOptions;
+
+  constructor(options: SyncLoopOptions) {
+    this.#options = options;
+    this.#since = options.since;
+    this.#backoff = options.backoff ?? jitteredBackoff({ baseMs: 1000, capMs: 30_000 });
+    this.#network = options.network ?? browserNetworkSignals();
   }
 
   /** The position to resume from (`next_batch` of the last response handled). */
   get position(): string | undefined {
-    return this.since;
+    return this.#since;
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.unsubscribe = this.network.subscribe((online) => {
+    if (this.#running) return;
+    this.#running = true;
+    this.#unsubscribe = this.#network.subscribe((online) => {
       if (online) this.retryNow();
-      else if (this.running) {
-        this.options.onStatus('offline');
+      else if (this.#running) {
+        this.#options.onStatus('offline');
         // The request in flight would only time out: drop it, resume when the network returns.
-        this.droppedOffline = true;
-        this.controller?.abort();
+        this.#droppedOffline = true;
+        this.#controller?.abort();
       }
     });
-    void this.run();
+    void this.#run();
   }
 
   stop(): void {
-    this.running = false;
-    this.unsubscribe?.();
-    this.controller?.abort();
-    this.pause.wake();
+    this.#running = false;
+    this.#unsubscribe?.();
+    this.#controller?.abort();
+    this.#pause.wake();
   }
 
   /** Skips the current backoff wait (the network is back, or the caller knows better). */
   retryNow(): void {
-    this.pause.wake();
+    this.#pause.wake();
   }
 
-  private async run(): Promise<void> {
+  async #run(): Promise<void> {
     let failures = 0;
     // The first request of a loop (resumed or not) returns at once, so the client knows it is live.
     let caughtUp = false;
-    this.options.onStatus(this.since ? 'reconnecting' : 'connecting');
-    while (this.running) {
-      if (!this.network.isOnline()) {
-        this.options.onStatus('offline');
-        await this.pause.sleep(60_000);
+    this.#options.onStatus(this.#since ? 'reconnecting' : 'connecting');
+    while (this.#running) {
+      if (!this.#network.isOnline()) {
+        this.#options.onStatus('offline');
+        await this.#pause.sleep(60_000);
         continue;
       }
-      this.droppedOffline = false;
-      this.controller = new AbortController();
-      const initial = this.since === undefined;
+      this.#droppedOffline = false;
+      this.#controller = new AbortController();
+      const initial = this.#since === undefined;
       try {
-        const response = await this.options.api.sync(
+        const response = await this.#options.api.sync(
           {
-            ...(this.since ? { since: this.since } : {}),
-            timeout: !caughtUp || failures > 0 ? 0 : (this.options.pollTimeoutMs ?? 30_000),
-            filter: JSON.stringify(this.filter()),
+            ...(this.#since ? { since: this.#since } : {}),
+            timeout: !caughtUp || failures > 0 ? 0 : (this.#options.pollTimeoutMs ?? 30_000),
+            filter: JSON.stringify(this.#filter()),
           },
-          this.controller.signal,
+          this.#controller.signal,
         );
-        if (!this.running) return;
+        if (!this.#running) return;
         try {
-          this.options.onSync(response, initial);
+          this.#options.onSync(response, initial);
         } catch (handlerError) {
           // A bug in handling one response must not replay it forever: report, and move on.
-          this.options.onHandlerError?.(handlerError);
+          this.#options.onHandlerError?.(handlerError);
         }
-        this.since = response.next_batch;
+        this.#since = response.next_batch;
         caughtUp = true;
         failures = 0;
-        this.options.onStatus('live');
+        this.#options.onStatus('live');
       } catch (error) {
-        if (!this.running) return;
+        if (!this.#running) return;
         const failure = error as ChatSdkError;
         if (isChatSdkError(error) && FATAL.has(error.code)) {
-          this.running = false;
-          this.unsubscribe?.();
-          this.options.onStatus('error', error);
+          this.#running = false;
+          this.#unsubscribe?.();
+          this.#options.onStatus('error', error);
           return;
         }
-        if (isChatSdkError(error, 'CHAT_ABORTED') && this.droppedOffline) {
+        if (isChatSdkError(error, 'CHAT_ABORTED') && this.#droppedOffline) {
           // Offline, or already back online: either way no backoff for a request we dropped.
-          this.droppedOffline = false;
+          this.#droppedOffline = false;
           continue;
         }
-        this.options.onStatus(this.network.isOnline() ? 'reconnecting' : 'offline', failure);
-        await this.pause.sleep(failure.retryAfterMs ?? this.backoff(failures++));
+        this.#options.onStatus(this.#network.isOnline() ? 'reconnecting' : 'offline', failure);
+        await this.#pause.sleep(failure.retryAfterMs ?? this.#backoff(failures++));
       }
     }
   }
 
-  private filter(): Record<string, unknown> {
+  #filter(): Record<string, unknown> {
     return {
       room: {
-        timeline: { limit: this.options.initialTimelineLimit ?? 30, lazy_load_members: true },
+        timeline: { limit: this.#options.initialTimelineLimit ?? 30, lazy_load_members: true },
         state: { lazy_load_members: true },
         ephemeral: { types: ['m.typing', 'm.receipt'] },
       },

@@ -19,14 +19,10 @@ export type TransportRequests = Pick<
   | 'messages'
   | 'event'
   | 'joinRoom'
-  | 'members'
   | 'typing'
-  | 'receipt'
   | 'readMarkers'
   | 'pushRule'
-  | 'pushRules'
   | 'search'
-  | 'profile'
   | 'upload'
   | 'media'
   | 'urlPreview'
@@ -57,14 +53,10 @@ export function requestsOf(api: HomeserverApi): TransportRequests {
     messages: (...args) => api.messages(...args),
     event: (...args) => api.event(...args),
     joinRoom: (...args) => api.joinRoom(...args),
-    members: (...args) => api.members(...args),
     typing: (...args) => api.typing(...args),
-    receipt: (...args) => api.receipt(...args),
     readMarkers: (...args) => api.readMarkers(...args),
     pushRule: (...args) => api.pushRule(...args),
-    pushRules: (...args) => api.pushRules(...args),
     search: (...args) => api.search(...args),
-    profile: (...args) => api.profile(...args),
     upload: (...args) => api.upload(...args),
     media: (...args) => api.media(...args),
     urlPreview: (...args) => api.urlPreview(...args),

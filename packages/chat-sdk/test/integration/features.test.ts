@@ -71,9 +71,7 @@ describe.each(['direct', 'sse'] as const)(
 
     it('stores the notification setting as push rules, and reads it back from sync', async () => {
       const rules = async () => {
-        const token = (
-          alice as unknown as { sessions: { current(): { accessToken: string } } }
-        ).sessions.current().accessToken;
+        const token = bed.accessToken(alice);
         const response = await fetch(`${bed.testbed.homeserverUrl}/_matrix/client/v3/pushrules/`, {
           headers: { authorization: `Bearer ${token}` },
         });

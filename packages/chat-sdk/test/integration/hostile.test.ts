@@ -14,8 +14,7 @@ describe('hostile content from another user (real Synapse)', () => {
   let txn = 0;
   /** Bob bypasses the SDK: raw JSON, as a modified client could send it. */
   const send = async (type: string, json: string) => {
-    const token = (bob as unknown as { sessions: { current(): { accessToken: string } } }).sessions.current()
-      .accessToken;
+    const token = bed.accessToken(bob);
     const response = await fetch(
       `${bed.testbed.homeserverUrl}/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/${type}/hostile${txn++}`,
       {

@@ -20,6 +20,8 @@ export interface ChatBed {
    */
   client(user: string, options?: Partial<ChatClientOptions>, network?: { direct?: boolean }): ChatClient;
   hostToken(user: string): Promise<string>;
+  /** The Matrix access token a client of `client()` last sent (to bypass the SDK in a test). */
+  accessToken(client: ChatClient): string | undefined;
   /** Signed host-app webhooks: `/v1/host/events` and `/v1/membership/events`. */
   hostEvents(events: unknown[]): Promise<{ results: Array<Record<string, unknown>> }>;
   membershipEvents(events: unknown[]): Promise<{ results: Array<Record<string, unknown>> }>;
@@ -94,6 +96,7 @@ export async function startChatBed(
     return ((await response.json()) as { token: string }).token;
   };
 
+  const accessTokens = new WeakMap<ChatClient, () => string | undefined>();
   const bed: ChatBed = {
     testbed,
     broker,
@@ -102,6 +105,7 @@ export async function startChatBed(
     hostToken,
     client(user, overrides = {}, network = {}) {
       let token: Promise<string> | undefined;
+      let accessToken: string | undefined;
       const proxied = `http://127.0.0.1:${proxy.port}`;
       const base = overrides.fetch ?? fetch;
       const direct: typeof fetch = (input, init) => {
@@ -111,6 +115,16 @@ export async function startChatBed(
           init,
         );
       };
+      const outbound = network.direct ? direct : base;
+      // Notes the Matrix token of each homeserver (or relay) request, for `accessToken`.
+      const recording: typeof fetch = (input, init) => {
+        const url = input instanceof Request ? input.url : String(input);
+        const authorization = new Headers(init?.headers).get('authorization');
+        if (url.includes('/_matrix/') && authorization?.startsWith('Bearer ')) {
+          accessToken = authorization.slice('Bearer '.length);
+        }
+        return outbound(input, init);
+      };
       const client = createChatClient({
         brokerUrl,
         getHostToken: () => (token ??= hostToken(user)),
@@ -119,11 +133,13 @@ export async function startChatBed(
         // Cutting the proxy means "the network is down" unless a test asks for the SSE fallback.
         transport: 'direct',
         ...overrides,
-        ...(network.direct ? { fetch: direct } : {}),
+        fetch: recording,
       });
       clients.push(client);
+      accessTokens.set(client, () => accessToken);
       return client;
     },
+    accessToken: (client) => accessTokens.get(client)?.(),
     hostEvents: (events) => signed('/v1/host/events', events),
     membershipEvents: (events) => signed('/v1/membership/events', events),
     async group(id, members, visibility = 'public') {

@@ -103,7 +103,7 @@ describe('warming up a message send in a browser', () => {
     }) as typeof globalThis.fetch;
     const tokens = { accessToken: () => 'token', refresh: async () => 'token' };
     const api = new HomeserverApi({ baseUrl: HOMESERVER, tokens, fetch });
-    await api.profile(USER);
+    await api.event(ROOM, '$loads-the-http-layer');
     api.warmSend(ROOM, 'm.room.message', 'om.1');
     vi.stubGlobal('location', { origin: HOMESERVER });
     api.warmSend(ROOM, 'm.room.message', 'om.2');

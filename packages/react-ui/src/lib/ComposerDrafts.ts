@@ -19,19 +19,19 @@ const EMPTY: ComposerDraft = Object.freeze({ text: '' });
  * Read with `useSyncExternalStore`.
  */
 export class ComposerDrafts {
-  private readonly drafts = new Map<string, ComposerDraft>();
-  private readonly listeners = new Set<() => void>();
+  readonly #drafts = new Map<string, ComposerDraft>();
+  readonly #listeners = new Set<() => void>();
 
   get(roomId: string): ComposerDraft {
-    return this.drafts.get(roomId) ?? EMPTY;
+    return this.#drafts.get(roomId) ?? EMPTY;
   }
 
   update(roomId: string, change: (draft: ComposerDraft) => ComposerDraft): void {
     const before = this.get(roomId);
     const after = change(before);
     if (after === before) return;
-    this.drafts.set(roomId, after);
-    for (const listener of this.listeners) listener();
+    this.#drafts.set(roomId, after);
+    for (const listener of this.#listeners) listener();
   }
 
   setReplyTo(roomId: string, eventId: string | undefined): void {
@@ -58,7 +58,7 @@ export class ComposerDrafts {
   }
 
   subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   };
 }

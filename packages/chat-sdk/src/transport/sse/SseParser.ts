@@ -14,43 +14,46 @@ export interface SseEvent {
  * event with no data is not dispatched.
  */
 export class SseParser {
-  private buffer = '';
-  private pendingCr = false;
-  private data: string[] = [];
-  private eventName = '';
-  private lastEventId = '';
-  private readonly decoder = new TextDecoder();
+  #buffer = '';
+  #pendingCr = false;
+  #data: string[] = [];
+  #eventName = '';
+  #lastEventId = '';
+  readonly #decoder = new TextDecoder();
 
-  constructor(
-    private readonly onEvent: (event: SseEvent) => void,
-    private readonly onRetry: (ms: number) => void = () => {},
-  ) {}
+  readonly #onEvent: (event: SseEvent) => void;
+  readonly #onRetry: (ms: number) => void;
+
+  constructor(onEvent: (event: SseEvent) => void, onRetry: (ms: number) => void = () => {}) {
+    this.#onEvent = onEvent;
+    this.#onRetry = onRetry;
+  }
 
   /** Feeds bytes (or text) as they arrive. */
   push(chunk: Uint8Array | string): void {
-    let text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
-    if (this.pendingCr) {
-      this.pendingCr = false;
+    let text = typeof chunk === 'string' ? chunk : this.#decoder.decode(chunk, { stream: true });
+    if (this.#pendingCr) {
+      this.#pendingCr = false;
       if (text.startsWith('\n')) text = text.slice(1);
     }
-    this.buffer += text;
+    this.#buffer += text;
     let start = 0;
-    for (let i = 0; i < this.buffer.length; i++) {
-      const char = this.buffer[i];
+    for (let i = 0; i < this.#buffer.length; i++) {
+      const char = this.#buffer[i];
       if (char !== '\n' && char !== '\r') continue;
-      this.line(this.buffer.slice(start, i));
+      this.#line(this.#buffer.slice(start, i));
       if (char === '\r') {
-        if (i + 1 === this.buffer.length) this.pendingCr = true;
-        else if (this.buffer[i + 1] === '\n') i++;
+        if (i + 1 === this.#buffer.length) this.#pendingCr = true;
+        else if (this.#buffer[i + 1] === '\n') i++;
       }
       start = i + 1;
     }
-    this.buffer = this.buffer.slice(start);
+    this.#buffer = this.#buffer.slice(start);
   }
 
-  private line(line: string): void {
+  #line(line: string): void {
     if (line === '') {
-      this.dispatch();
+      this.#dispatch();
       return;
     }
     if (line.startsWith(':')) return;
@@ -60,29 +63,29 @@ export class SseParser {
     if (value.startsWith(' ')) value = value.slice(1);
     switch (field) {
       case 'event':
-        this.eventName = value;
+        this.#eventName = value;
         break;
       case 'data':
-        this.data.push(value);
+        this.#data.push(value);
         break;
       case 'id':
-        if (!value.includes('\0')) this.lastEventId = value;
+        if (!value.includes('\0')) this.#lastEventId = value;
         break;
       case 'retry':
-        if (/^\d+$/.test(value)) this.onRetry(Number(value));
+        if (/^\d+$/.test(value)) this.#onRetry(Number(value));
         break;
     }
   }
 
-  private dispatch(): void {
-    const hasData = this.data.length > 0;
+  #dispatch(): void {
+    const hasData = this.#data.length > 0;
     const event = {
-      event: this.eventName || 'message',
-      data: this.data.join('\n'),
-      lastEventId: this.lastEventId,
+      event: this.#eventName || 'message',
+      data: this.#data.join('\n'),
+      lastEventId: this.#lastEventId,
     };
-    this.data = [];
-    this.eventName = '';
-    if (hasData) this.onEvent(event);
+    this.#data = [];
+    this.#eventName = '';
+    if (hasData) this.#onEvent(event);
   }
 }

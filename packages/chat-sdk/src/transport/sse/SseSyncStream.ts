@@ -23,25 +23,28 @@ export interface SseSyncStreamOptions {
  * resumes right after the last event received: nothing lost, nothing twice.
  */
 export class SseSyncStream {
-  private running = false;
-  private controller: AbortController | undefined;
-  private lastEventId: string | undefined;
+  #running = false;
+  #controller: AbortController | undefined;
+  #lastEventId: string | undefined;
   /** A Matrix sync position to start from, used until the stream has given an event id. */
-  private since: string | undefined;
-  private readonly pause = new Pause();
-  private retryMs = 0;
-  private readonly backoff: Backoff;
-  private readonly network: NetworkSignals;
-  private unsubscribe: (() => void) | undefined;
+  #since: string | undefined;
+  readonly #pause = new Pause();
+  #retryMs = 0;
+  readonly #backoff: Backoff;
+  readonly #network: NetworkSignals;
+  #unsubscribe: (() => void) | undefined;
 
-  constructor(private readonly options: SseSyncStreamOptions) {
-    this.backoff = options.backoff ?? jitteredBackoff({ baseMs: 1000, capMs: 30_000 });
-    this.network = options.network ?? browserNetworkSignals();
+  readonly #options: SseSyncStreamOptions;
+
+  constructor(options: SseSyncStreamOptions) {
+    this.#options = options;
+    this.#backoff = options.backoff ?? jitteredBackoff({ baseMs: 1000, capMs: 30_000 });
+    this.#network = options.network ?? browserNetworkSignals();
   }
 
   /** The id of the last event received: where a reconnect resumes. */
   get position(): string | undefined {
-    return this.lastEventId;
+    return this.#lastEventId;
   }
 
   /**
@@ -49,48 +52,48 @@ export class SseSyncStream {
    * `next_batch`, e.g. where direct sync stopped), or from nothing (an initial sync).
    */
   start(from: { lastEventId?: string; since?: string } = {}): void {
-    if (this.running) return;
-    this.running = true;
-    this.lastEventId = from.lastEventId;
-    this.since = from.since;
-    this.unsubscribe = this.network.subscribe((online) => {
-      if (online) this.pause.wake();
-      else this.controller?.abort();
+    if (this.#running) return;
+    this.#running = true;
+    this.#lastEventId = from.lastEventId;
+    this.#since = from.since;
+    this.#unsubscribe = this.#network.subscribe((online) => {
+      if (online) this.#pause.wake();
+      else this.#controller?.abort();
     });
-    void this.run();
+    void this.#run();
   }
 
   stop(): void {
-    this.running = false;
-    this.unsubscribe?.();
-    this.controller?.abort();
-    this.pause.wake();
+    this.#running = false;
+    this.#unsubscribe?.();
+    this.#controller?.abort();
+    this.#pause.wake();
   }
 
   retryNow(): void {
-    this.pause.wake();
+    this.#pause.wake();
   }
 
-  private async run(): Promise<void> {
+  async #run(): Promise<void> {
     let failures = 0;
-    const { sink } = this.options;
-    sink.onStatus(this.lastEventId || this.since ? 'reconnecting' : 'connecting');
-    while (this.running) {
+    const { sink } = this.#options;
+    sink.onStatus(this.#lastEventId || this.#since ? 'reconnecting' : 'connecting');
+    while (this.#running) {
       const assembler = new SyncAssembler();
       try {
-        this.controller = new AbortController();
-        const { ticket } = await this.options.broker.sseTicket(
-          this.options.deviceKey,
-          this.controller.signal,
+        this.#controller = new AbortController();
+        const { ticket } = await this.#options.broker.sseTicket(
+          this.#options.deviceKey,
+          this.#controller.signal,
         );
-        const response = await (this.options.fetch ?? globalThis.fetch)(
-          this.options.broker.sseStreamUrl(ticket),
+        const response = await (this.#options.fetch ?? globalThis.fetch)(
+          this.#options.broker.sseStreamUrl(ticket),
           {
             headers: {
               accept: 'text/event-stream',
-              ...(this.lastEventId ? { 'last-event-id': this.lastEventId } : {}),
+              ...(this.#lastEventId ? { 'last-event-id': this.#lastEventId } : {}),
             },
-            signal: this.controller.signal,
+            signal: this.#controller.signal,
           },
         );
         if (!response.ok || !response.body) {
@@ -111,11 +114,11 @@ export class SseSyncStream {
               received = true;
               failures = 0;
             }
-            if (event.lastEventId) this.lastEventId = event.lastEventId;
-            this.handle(event.event, event.data, assembler);
+            if (event.lastEventId) this.#lastEventId = event.lastEventId;
+            this.#handle(event.event, event.data, assembler);
           },
           (ms) => {
-            this.retryMs = ms;
+            this.#retryMs = ms;
           },
         );
         const reader = response.body.getReader();
@@ -127,7 +130,7 @@ export class SseSyncStream {
         // The stream ended (a broker restart, a proxy timeout): resume after the last event.
         throw new ChatSdkError('CHAT_BROKER_UNREACHABLE', 'The event stream ended');
       } catch (error) {
-        if (!this.running) return;
+        if (!this.#running) return;
         const failure = isChatSdkError(error)
           ? error
           : new ChatSdkError('CHAT_BROKER_UNREACHABLE', 'The event stream failed', { cause: error });
@@ -136,19 +139,19 @@ export class SseSyncStream {
           failure.code === 'CHAT_FORBIDDEN' ||
           failure.code === 'CHAT_CLOSED'
         ) {
-          this.running = false;
-          this.unsubscribe?.();
+          this.#running = false;
+          this.#unsubscribe?.();
           sink.onStatus('error', failure);
           return;
         }
-        sink.onStatus(this.network.isOnline() ? 'reconnecting' : 'offline', failure);
-        await this.pause.sleep(Math.max(this.retryMs, failure.retryAfterMs ?? this.backoff(failures++)));
+        sink.onStatus(this.#network.isOnline() ? 'reconnecting' : 'offline', failure);
+        await this.#pause.sleep(Math.max(this.#retryMs, failure.retryAfterMs ?? this.#backoff(failures++)));
       }
     }
   }
 
-  private handle(event: string, data: string, assembler: SyncAssembler): void {
-    const { sink } = this.options;
+  #handle(event: string, data: string, assembler: SyncAssembler): void {
+    const { sink } = this.#options;
     let json: unknown;
     try {
       json = JSON.parse(data);
@@ -159,8 +162,8 @@ export class SseSyncStream {
       // The broker could not resume there: a fresh initial sync follows on this stream. A reader
       // too slow to keep up is disconnected instead, and must not resume where it lagged.
       assembler.reset();
-      if ((json as { reason?: unknown }).reason === 'slow consumer') this.lastEventId = undefined;
-      this.since = undefined;
+      if ((json as { reason?: unknown }).reason === 'slow consumer') this.#lastEventId = undefined;
+      this.#since = undefined;
       return;
     }
     if (event === CLOSED_EVENT) {
@@ -173,7 +176,7 @@ export class SseSyncStream {
     }
     const batch = assembler.push(event, json);
     if (!batch) return;
-    this.since = batch.response.next_batch;
+    this.#since = batch.response.next_batch;
     try {
       sink.onSync(batch.response, batch.initial);
     } catch (error) {

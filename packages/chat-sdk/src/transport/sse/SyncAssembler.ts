@@ -23,31 +23,31 @@ export type AssembledBatch = { response: SyncResponse; initial: boolean };
  * Malformed events are skipped: the stream is data from the network.
  */
 export class SyncAssembler {
-  private rooms: NonNullable<SyncResponse['rooms']> = {};
-  private accountData: Json[] = [];
+  #rooms: NonNullable<SyncResponse['rooms']> = {};
+  #accountData: Json[] = [];
 
   /** Returns a whole response when `event` closes a batch. */
   push(event: string, data: unknown): AssembledBatch | undefined {
     if (!isObject(data)) return undefined;
     if (event === BATCH_EVENT) {
       if (typeof data.next_batch !== 'string') return undefined;
-      const response: SyncResponse = { next_batch: data.next_batch, rooms: this.rooms };
-      if (this.accountData.length > 0) response.account_data = { events: this.accountData as never };
+      const response: SyncResponse = { next_batch: data.next_batch, rooms: this.#rooms };
+      if (this.#accountData.length > 0) response.account_data = { events: this.#accountData as never };
       this.reset();
       return { response, initial: data.initial === true };
     }
     if (event === ROOM_EVENT) {
-      this.openRoom(data);
+      this.#openRoom(data);
       return undefined;
     }
     const inner = data.event;
     if (!isObject(inner) || typeof data.section !== 'string' || !SECTIONS.has(data.section)) return undefined;
     if (typeof data.room_id !== 'string') {
-      if (data.section === 'account_data') this.accountData.push(inner);
+      if (data.section === 'account_data') this.#accountData.push(inner);
       return undefined;
     }
     if (!isMembership(data.membership)) return undefined;
-    const room = this.room(data.membership, data.room_id);
+    const room = this.#room(data.membership, data.room_id);
     const section = room[data.section] as { events?: unknown[] } | undefined;
     if (section?.events) section.events.push(inner);
     else room[data.section] = { ...section, events: [inner] };
@@ -56,13 +56,13 @@ export class SyncAssembler {
 
   /** Drops a half-received batch (the stream restarts from nothing). */
   reset(): void {
-    this.rooms = {};
-    this.accountData = [];
+    this.#rooms = {};
+    this.#accountData = [];
   }
 
-  private openRoom(data: Json): void {
+  #openRoom(data: Json): void {
     if (typeof data.room_id !== 'string' || !isMembership(data.membership)) return;
-    const room = this.room(data.membership, data.room_id);
+    const room = this.#room(data.membership, data.room_id);
     if (data.membership === 'invite') return;
     // Only when the answer had a timeline: an empty one without a token would read as "nothing older".
     if (typeof data.limited === 'boolean' || typeof data.prev_batch === 'string') {
@@ -75,10 +75,10 @@ export class SyncAssembler {
     if (isObject(data.summary)) room.summary = data.summary;
   }
 
-  private room(membership: Membership, roomId: string): Json {
+  #room(membership: Membership, roomId: string): Json {
     // Room ids start with '!': never a prototype key. Anything else is not a room.
-    this.rooms[membership] ??= {};
-    const byRoom = this.rooms[membership] as Record<string, Json>;
+    this.#rooms[membership] ??= {};
+    const byRoom = this.#rooms[membership] as Record<string, Json>;
     if (!roomId.startsWith('!')) return {};
     const existing = byRoom[roomId];
     if (existing) return existing;
