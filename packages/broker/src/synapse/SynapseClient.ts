@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { BrokerError } from '../errors.js';
 import { CircuitBreaker } from './CircuitBreaker.js';
+import { type LongPollAnswer, LongPollClient } from './LongPollClient.js';
 
 export interface SynapseCredentials {
   /** Read on every call, so a reloaded secret takes effect without a restart. */
@@ -138,8 +139,15 @@ function jitter(ms: number): number {
  */
 export class SynapseClient {
   private readonly pool: Pool;
-  /** Long-polls get their own connections, so they never starve the short calls of a pool slot. */
-  private readonly longPollPool: Pool;
+  /**
+   * Long-polls get their own connections, so they never starve the short calls of a pool slot, and
+   * their own lean client: every idle SSE user has one in flight, and undici's costs ~5 KB each.
+   */
+  private readonly longPolls: LongPollClient;
+  /** `Bearer <AS token>`, made once per token rather than once per long-poll. */
+  private asAuthorization = { token: '', header: '' };
+  /** The SSE loops' filter, encoded once rather than once per long-poll. */
+  private encodedFilter = { filter: '', encoded: '' };
   private readonly breaker: CircuitBreaker;
   private readonly timeoutMs: number;
   private readonly retries: number;
@@ -159,10 +167,10 @@ export class SynapseClient {
       headersTimeout: this.timeoutMs,
       bodyTimeout: this.timeoutMs,
     });
-    this.longPollPool = new Pool(new URL(options.homeserverUrl).origin, {
-      connections: options.maxLongPolls ?? 4096,
-      keepAliveTimeout: 30_000,
-      connectTimeout: this.timeoutMs,
+    this.longPolls = new LongPollClient({
+      origin: new URL(options.homeserverUrl).origin,
+      maxConnections: options.maxLongPolls ?? 4096,
+      idleTimeoutMs: 30_000,
     });
   }
 
@@ -581,16 +589,25 @@ export class SynapseClient {
    * answer is returned as Synapse sent it; `signal` ends a long-poll early.
    */
   sync(userId: string, params: SyncParams, signal?: AbortSignal): Promise<Record<string, unknown>> {
-    // The whole path in one string, `user_id` (the masquerade) included: the call holds it for the
-    // long-poll's whole life, once per active SSE user.
-    const query = new URLSearchParams({ filter: params.filter, timeout: String(params.timeoutMs) });
-    if (params.since !== undefined) query.set('since', params.since);
-    if (params.fullState) query.set('full_state', 'true');
-    query.set('user_id', userId);
+    // The whole path, `user_id` (the masquerade) included, as one flat string: the long-poll holds
+    // it for its whole life, once per active SSE user (`join` copies; `+` or URLSearchParams would
+    // leave a rope of a hundred pieces, 3 KB).
+    if (this.encodedFilter.filter !== params.filter) {
+      this.encodedFilter = { filter: params.filter, encoded: enc(params.filter) };
+    }
+    const parts = [
+      '/_matrix/client/v3/sync?filter=',
+      this.encodedFilter.encoded,
+      '&timeout=',
+      String(params.timeoutMs),
+    ];
+    if (params.since !== undefined) parts.push('&since=', enc(params.since));
+    if (params.fullState) parts.push('&full_state=true');
+    parts.push('&user_id=', enc(userId));
     return this.call({
       method: 'GET',
       endpoint: '/_matrix/client/v3/sync',
-      path: `/_matrix/client/v3/sync?${query}`,
+      path: parts.join(''),
       token: 'as',
       timeoutMs: params.timeoutMs + this.timeoutMs,
       signal,
@@ -598,7 +615,7 @@ export class SynapseClient {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.pool.close(), this.longPollPool.close()]);
+    await Promise.all([this.pool.close(), this.longPolls.close()]);
   }
 
   /** Kick, ban and unban land on the same membership state, so repeating one is harmless. */
@@ -622,12 +639,62 @@ export class SynapseClient {
 
   private headers(options: CallOptions): Record<string, string> {
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (options.token === 'admin') headers.authorization = `Bearer ${this.options.credentials.adminToken()}`;
-    if (options.token === 'as') headers.authorization = `Bearer ${this.options.credentials.asToken()}`;
-    if (typeof options.token === 'object') headers.authorization = `Bearer ${options.token.user}`;
+    const authorization = this.authorization(options.token);
+    if (authorization !== undefined) headers.authorization = authorization;
     if (options.raw) headers['content-type'] = options.raw.contentType;
     else if (options.body !== undefined) headers['content-type'] = 'application/json';
     return headers;
+  }
+
+  private authorization(token: CallOptions['token']): string | undefined {
+    if (token === 'admin') return `Bearer ${this.options.credentials.adminToken()}`;
+    if (typeof token === 'object') return `Bearer ${token.user}`;
+    if (token !== 'as') return undefined;
+    const current = this.options.credentials.asToken();
+    if (this.asAuthorization.token !== current) {
+      this.asAuthorization = { token: current, header: `Bearer ${current}` };
+    }
+    return this.asAuthorization.header;
+  }
+
+  /**
+   * One attempt over the long-poll client (`timeoutMs` given) or the pool. Not async itself: a
+   * long-poll waits in `call` alone, without a second suspended frame and promise.
+   */
+  private send(options: CallOptions, timeoutMs: number): Promise<LongPollAnswer> {
+    if (options.timeoutMs !== undefined && options.method === 'GET') {
+      return this.longPolls.get(
+        withActingUser(options),
+        this.authorization(options.token) ?? '',
+        timeoutMs,
+        options.signal,
+      );
+    }
+    return this.request(options, timeoutMs);
+  }
+
+  private async request(options: CallOptions, timeoutMs: number): Promise<LongPollAnswer> {
+    // The deadlines are undici's own: no connection, no headers, or a body that stalls, within
+    // `timeoutMs` fails the attempt (its shared timer wheel fires up to a second late).
+    const response = await this.pool.request({
+      method: options.method,
+      path: withActingUser(options),
+      headers: this.headers(options),
+      body: options.raw
+        ? options.raw.bytes
+        : options.body === undefined
+          ? null
+          : JSON.stringify(options.body),
+      signal: options.signal,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
+    const header = response.headers['retry-after'];
+    return {
+      status: response.statusCode,
+      text: await response.body.text(),
+      retryAfter: Array.isArray(header) ? header[0] : header,
+    };
   }
 
   private async call(options: CallOptions): Promise<unknown> {
@@ -645,28 +712,9 @@ export class SynapseClient {
       let text: string;
       let retryAfterHeader: string | undefined;
       try {
-        const pool = options.timeoutMs === undefined ? this.pool : this.longPollPool;
-        // The deadlines are undici's own: no connection, no headers, or a body that stalls, within
-        // `timeoutMs` fails the attempt (its shared timer wheel fires up to a second late). No
-        // timeout signal and no linked signal per call: every idle SSE user has a long-poll in
+        // No timeout signal and no linked signal per call: every idle SSE user has a long-poll in
         // flight at all times, and those cost a few KB each.
-        const response = await pool.request({
-          method: options.method,
-          path: withActingUser(options),
-          headers: this.headers(options),
-          body: options.raw
-            ? options.raw.bytes
-            : options.body === undefined
-              ? null
-              : JSON.stringify(options.body),
-          signal: options.signal,
-          headersTimeout: timeoutMs,
-          bodyTimeout: timeoutMs,
-        });
-        status = response.statusCode;
-        text = await response.body.text();
-        const header = response.headers['retry-after'];
-        retryAfterHeader = Array.isArray(header) ? header[0] : header;
+        ({ status, text, retryAfter: retryAfterHeader } = await this.send(options, timeoutMs));
       } catch (cause) {
         // Called off by the caller: neither an upstream failure nor worth a retry.
         if (options.signal?.aborted) throw options.signal.reason;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYNC_FILTER } from '../../src/sse/index.js';
 import {
   type BrokerTestbed,
   brokerFor,
@@ -13,7 +14,7 @@ import { dataOf, listen, ORIGIN, roomWith, sendText, sseSession, sseTicket } fro
 import { openSse, type SseConnection } from '../support/sseClient.js';
 
 const OPS = { authorization: 'Bearer ops-token-for-tests-0123456789abcdef' };
-const USERS = 'alice,bob,carol,dave,erin,frank,grace,heidi,ivan';
+const USERS = 'alice,bob,carol,dave,erin,frank,grace,heidi,ivan,judy';
 const mxid = (user: string) => `@om_${user}:localhost`;
 
 let bed: BrokerTestbed;
@@ -349,5 +350,43 @@ describe('sync loops', () => {
     } finally {
       await idleApp.close();
     }
+  });
+
+  it("long-poll Synapse over the broker's own HTTP client: woken answers, aborts at once, refusals", async () => {
+    const { synapse } = app.services;
+    await sseSession(app, 'judy');
+    const first = await synapse.sync(mxid('judy'), { filter: SYNC_FILTER, timeoutMs: 0 });
+    expect(first.next_batch).toEqual(expect.any(String));
+    const since = first.next_batch as string;
+    const started = Date.now();
+    const polling = synapse.sync(mxid('judy'), { since, filter: SYNC_FILTER, timeoutMs: 20_000 });
+    const roomId = await roomWith(matrix, mxid('frank'), [mxid('judy')]);
+    const woken = await polling;
+    expect(Date.now() - started).toBeLessThan(15_000);
+    // The invite (or, if it came first, the join) woke it.
+    expect(JSON.stringify(woken.rooms)).toContain(roomId);
+
+    // Caught up (the join may have come after the invite), so the next long-poll has nothing to say.
+    const caughtUp = await synapse.sync(mxid('judy'), {
+      since: woken.next_batch as string,
+      filter: SYNC_FILTER,
+      timeoutMs: 0,
+    });
+    const controller = new AbortController();
+    const reason = new Error('sync loop stopped: idle');
+    const aborted = synapse.sync(
+      mxid('judy'),
+      { since: caughtUp.next_batch as string, filter: SYNC_FILTER, timeoutMs: 20_000 },
+      controller.signal,
+    );
+    setTimeout(() => controller.abort(reason), 100);
+    await expect(aborted).rejects.toBe(reason);
+    expect(synapse.circuitState).toBe('closed');
+
+    // Outside the appservice's namespace: Synapse's refusal, with its status and errcode.
+    const refused = await synapse
+      .sync('@someone_else:localhost', { filter: SYNC_FILTER, timeoutMs: 0 })
+      .catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'OM_SYNAPSE_ERROR', upstream: { status: 403 } });
   });
 });
