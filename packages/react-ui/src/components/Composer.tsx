@@ -3,7 +3,7 @@ import { useChatContext } from '../ChatProvider.js';
 import { useComposer } from '../hooks/useComposer.js';
 import { useLoadedMessage } from '../hooks/useLoadedMessage.js';
 import { useMember } from '../hooks/useMember.js';
-import { useRoom } from '../hooks/useRoom.js';
+import { useRoomField } from '../hooks/useRoom.js';
 import { useUploads } from '../hooks/useUploads.js';
 import { applyFormat, type FormatKind } from '../lib/applyFormat.js';
 import { useIsomorphicLayoutEffect } from '../lib/useIsomorphicLayoutEffect.js';
@@ -22,7 +22,7 @@ const SHORTCUTS: Readonly<Record<string, FormatKind>> = { b: 'bold', i: 'italic'
  */
 export function Composer({ roomId }: ComposerProps) {
   const { strings } = useChatContext();
-  const room = useRoom(roomId);
+  const roomName = useRoomField(roomId, 'name');
   const composer = useComposer(roomId);
   const { uploads, upload, cancel } = useUploads(roomId);
   const textarea = useRef<HTMLTextAreaElement>(null);
@@ -143,7 +143,7 @@ export function Composer({ roomId }: ComposerProps) {
           }}
         />
         <label htmlFor={fieldId} className="om-visually-hidden">
-          {strings.composerLabel(room?.name ?? '')}
+          {strings.composerLabel(roomName ?? '')}
         </label>
         <textarea
           ref={textarea}

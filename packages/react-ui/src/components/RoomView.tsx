@@ -1,4 +1,4 @@
-import { useRoom } from '../hooks/useRoom.js';
+import { useRoomField } from '../hooks/useRoom.js';
 import { Composer } from './Composer.js';
 import { ConnectionBanner } from './ConnectionBanner.js';
 import { Timeline } from './Timeline.js';
@@ -10,7 +10,7 @@ export interface RoomViewProps {
 
 /** A whole conversation: connection banner, timeline, who is typing, and the composer. */
 export function RoomView({ roomId }: RoomViewProps) {
-  const name = useRoom(roomId)?.name;
+  const name = useRoomField(roomId, 'name');
   return (
     <section className="om-room-view" aria-label={name}>
       <ConnectionBanner />

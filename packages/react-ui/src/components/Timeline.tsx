@@ -10,7 +10,7 @@ import {
   useState,
 } from 'react';
 import { useChatContext } from '../ChatProvider.js';
-import { useRoom } from '../hooks/useRoom.js';
+import { useRoomField } from '../hooks/useRoom.js';
 import { useTimeline } from '../hooks/useTimeline.js';
 import { useUserId } from '../hooks/useUserId.js';
 import { type TimelineRow, timelineRows } from '../lib/timelineRows.js';
@@ -34,13 +34,15 @@ const TOP_THRESHOLD = 300;
  */
 export function Timeline({ roomId }: TimelineProps) {
   const { client, strings } = useChatContext();
-  const room = useRoom(roomId);
+  // Fields, not the room: typing notices and receipts change the room, not what this renders.
+  const roomName = useRoomField(roomId, 'name');
+  const fullyRead = useRoomField(roomId, 'fullyReadEventId');
   const userId = useUserId();
   const { items, hasMore, paginating, paginateBack } = useTimeline(roomId);
 
   // The divider stays where the marker was when the room opened, though reading moves the marker on.
-  const [readUpTo, setReadUpTo] = useState(room?.fullyReadEventId);
-  if (readUpTo === undefined && room?.fullyReadEventId !== undefined) setReadUpTo(room.fullyReadEventId);
+  const [readUpTo, setReadUpTo] = useState(fullyRead);
+  if (readUpTo === undefined && fullyRead !== undefined) setReadUpTo(fullyRead);
 
   const rows = useMemo(
     () => timelineRows(items, { readUpTo, userId, moreBefore: hasMore }),
@@ -193,7 +195,7 @@ export function Timeline({ roomId }: TimelineProps) {
         className="om-timeline__scroller"
         role="log"
         aria-live="polite"
-        aria-label={strings.timelineLabel(room?.name ?? '')}
+        aria-label={strings.timelineLabel(roomName ?? '')}
         aria-busy={paginating}
         onScroll={onScroll}
         onKeyDown={onKeyDown}

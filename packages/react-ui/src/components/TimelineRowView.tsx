@@ -1,4 +1,5 @@
 import type { GapItem, StateItem } from '@openmeet/chat-sdk';
+import { memo } from 'react';
 import { useChatContext } from '../ChatProvider.js';
 import { useMember } from '../hooks/useMember.js';
 import type { TimelineRow } from '../lib/timelineRows.js';
@@ -15,9 +16,10 @@ export interface TimelineRowViewProps {
 
 /**
  * One row of the timeline: a message, a state change, the room's creation summary, a gap, a day
- * separator or the unread divider.
+ * separator or the unread divider. Rows are rebuilt whenever the timeline changes; one that shows
+ * the same things does not render again (a new message renders one row, not every visible one).
  */
-export function TimelineRowView({ row, roomId, active }: TimelineRowViewProps) {
+export const TimelineRowView = memo(function TimelineRowView({ row, roomId, active }: TimelineRowViewProps) {
   const { strings } = useChatContext();
   const tabIndex = active ? 0 : -1;
   switch (row.kind) {
@@ -53,6 +55,13 @@ export function TimelineRowView({ row, roomId, active }: TimelineRowViewProps) {
     case 'gap':
       return <GapRow item={row.item} roomId={roomId} tabIndex={tabIndex} />;
   }
+}, sameRow);
+
+function sameRow(before: TimelineRowViewProps, after: TimelineRowViewProps): boolean {
+  if (before.roomId !== after.roomId || before.active !== after.active) return false;
+  const [a, b] = [before.row as Record<string, unknown>, after.row as Record<string, unknown>];
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
 }
 
 function StateRow({ item, roomId, tabIndex }: { item: StateItem; roomId: string; tabIndex: number }) {
