@@ -3,11 +3,7 @@ import type { ChatClient } from '../../src/client/ChatClient.js';
 import { createChatClient } from '../../src/client/createChatClient.js';
 import { SendWarmer } from '../../src/client/SendWarmer.js';
 import { HomeserverApi } from '../../src/matrix/HomeserverApi.js';
-
-const BROKER = 'https://chat.example.org';
-const HOMESERVER = 'https://matrix.example.org';
-const ROOM = '!room:example.org';
-const USER = '@alice:example.org';
+import { BROKER, fakeServers, HOMESERVER, ROOM } from '../support/fakeServers.js';
 
 describe('SendWarmer', () => {
   it('warms each room once per freshness window, keeping its transaction id until it is taken', () => {
@@ -34,34 +30,6 @@ describe('SendWarmer', () => {
   });
 });
 
-/** A broker and a homeserver in one fake fetch that logs every homeserver request as `METHOD url`. */
-function fakeServers() {
-  const log: string[] = [];
-  const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const url = new URL(String(input));
-    if (url.origin === BROKER) {
-      return Response.json({
-        userId: USER,
-        deviceId: 'DEVICE',
-        accessToken: 'token',
-        expiresAt: Date.now() + 3_600_000,
-        homeserverUrl: HOMESERVER,
-      });
-    }
-    if (url.pathname.endsWith('/sync')) {
-      if (url.searchParams.has('since')) {
-        return new Promise((_resolve, reject) => {
-          init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
-        });
-      }
-      return Response.json({ next_batch: 's1', rooms: { join: { [ROOM]: { timeline: { events: [] } } } } });
-    }
-    log.push(`${init?.method ?? 'GET'} ${url.href}`);
-    return Response.json(url.pathname.includes('/send/') ? { event_id: '$message' } : {});
-  };
-  return { fetch, log };
-}
-
 describe('warming up a message send in a browser', () => {
   let client: ChatClient | undefined;
   afterEach(async () => {
@@ -76,7 +44,7 @@ describe('warming up a message send in a browser', () => {
     client = createChatClient({
       brokerUrl: BROKER,
       getHostToken: () => 'host-jwt',
-      fetch: servers.fetch as typeof globalThis.fetch,
+      fetch: servers.fetch,
       storage: 'memory',
       deviceKey: 'warm-test-device',
       transport: 'direct',

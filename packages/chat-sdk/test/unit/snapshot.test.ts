@@ -8,11 +8,7 @@ import { IndexedDbSnapshotStorage } from '../../src/snapshot/IndexedDbSnapshotSt
 import type { SnapshotStorage } from '../../src/snapshot/SnapshotStorage.js';
 import { initialChatState } from '../../src/store/ChatState.js';
 import type { MessageItem, RawEvent } from '../../src/timeline/types.js';
-
-const BROKER = 'https://chat.example.org';
-const HOMESERVER = 'https://matrix.example.org';
-const ROOM = '!room:example.org';
-const ALICE = '@alice:example.org';
+import { ALICE, BROKER, fakeServers, gate, ROOM } from '../support/fakeServers.js';
 
 class MemorySnapshots implements SnapshotStorage {
   readonly records = new Map<string, unknown>();
@@ -36,78 +32,6 @@ const message = (n: number, sender = ALICE): RawEvent => ({
   origin_server_ts: 1000 + n,
   content: { msgtype: 'm.text', body: `message ${n}` },
 });
-
-const joinSync = (nextBatch: string, events: RawEvent[]) => ({
-  next_batch: nextBatch,
-  rooms: {
-    join: {
-      [ROOM]: {
-        timeline: { events, limited: true, prev_batch: `p-${nextBatch}` },
-        state: {
-          events: [
-            {
-              type: 'm.room.member',
-              state_key: ALICE,
-              sender: ALICE,
-              event_id: '$join',
-              origin_server_ts: 1,
-              content: { membership: 'join' },
-            },
-          ],
-        },
-      },
-    },
-  },
-});
-
-/** A broker and a homeserver: the initial sync is held until `releaseSync`, later polls wait. */
-function fakeServers(options: {
-  userId?: string;
-  events: RawEvent[];
-  holdSync?: boolean;
-  /** What the incremental syncs bring, one list each; later ones wait. */
-  incremental?: RawEvent[][];
-}) {
-  const incremental = [...(options.incremental ?? [])];
-  let releaseSync: () => void = () => undefined;
-  const syncHeld = options.holdSync
-    ? new Promise<void>((resolve) => (releaseSync = resolve))
-    : Promise.resolve();
-  const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const url = new URL(String(input));
-    if (url.origin === BROKER) {
-      if (url.pathname === '/v1/rooms/lookup') {
-        await syncHeld;
-        return Response.json({ roomId: ROOM, alias: '#group:example.org' });
-      }
-      return Response.json({
-        userId: options.userId ?? ALICE,
-        deviceId: 'DEVICE',
-        accessToken: 'token',
-        expiresAt: Date.now() + 3_600_000,
-        homeserverUrl: HOMESERVER,
-      });
-    }
-    if (url.pathname.endsWith('/sync')) {
-      if (!url.searchParams.has('since')) {
-        await syncHeld;
-        return Response.json(joinSync('s1', options.events));
-      }
-      const events = incremental.shift();
-      if (events !== undefined) {
-        return Response.json({
-          next_batch: `s${incremental.length + 2}`,
-          rooms: { join: { [ROOM]: { timeline: { events, limited: false } } } },
-        });
-      }
-      return new Promise((_resolve, reject) => {
-        init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
-      });
-    }
-    return Response.json({});
-  };
-  return { fetch: fetch as typeof globalThis.fetch, releaseSync };
-}
 
 const clients: ChatClient[] = [];
 afterEach(async () => {
@@ -142,13 +66,13 @@ describe('the last session snapshot', () => {
     await first.close();
 
     // The next page open: the sync (and the broker's lookup) are slow this time.
-    const servers = fakeServers({ events: [message(2), message(3)], holdSync: true });
-    const next = client(servers, cache);
+    const sync = gate();
+    const next = client(fakeServers({ events: [message(2), message(3)], held: sync.held }), cache);
     expect(await next.openEntityRoom({ kind: 'group', slug: 'hikers' })).toBe(ROOM);
     expect(bodies(next)).toEqual(['message 1', 'message 2']);
     expect(next.store.getState().connection.status).toBe('connecting');
 
-    servers.releaseSync();
+    sync.open();
     await next.connect();
     // Replaced, not merged: nothing twice, nothing the server no longer sends.
     expect(bodies(next)).toEqual(['message 2', 'message 3']);
@@ -163,16 +87,17 @@ describe('the last session snapshot', () => {
 
     // Synapse answers the reopened page's first syncs from its cache, from before message 4: first
     // an older batch with message 3 (sent by someone else), then message 4 again.
+    const sync = gate();
     const servers = fakeServers({
       events: [message(1), message(2)],
-      holdSync: true,
+      held: sync.held,
       incremental: [[message(3, '@bob:example.org')], [message(4)]],
     });
     const next = client(servers, storage);
     await next.openEntityRoom({ kind: 'group', slug: 'hikers' });
     const seen: string[][] = [];
     next.store.subscribe(() => seen.push(bodies(next) as string[]));
-    servers.releaseSync();
+    sync.open();
     await next.connect();
     await expect.poll(() => bodies(next)).toEqual(['message 1', 'message 2', 'message 3', 'message 4']);
     // Message 4 never left the screen on the way.
@@ -186,16 +111,17 @@ describe('the last session snapshot', () => {
     await expect.poll(() => cache.saves, { timeout: 2000 }).toBeGreaterThan(0);
     await alice.close();
 
+    const sync = gate();
     const servers = fakeServers({
       userId: '@bob:example.org',
       events: [message(9, '@bob:example.org')],
-      holdSync: true,
+      held: sync.held,
     });
     const bob = client(servers, cache);
     const opening = bob.openEntityRoom({ kind: 'group', slug: 'hikers' });
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(bob.store.getState().timelines[ROOM]).toBeUndefined();
-    servers.releaseSync();
+    sync.open();
     await opening;
     expect(bodies(bob)).toEqual(['message 9']);
 
