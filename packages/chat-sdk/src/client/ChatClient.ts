@@ -815,7 +815,14 @@ export class ChatClient {
       if (error && (status === 'error' || status === 'reconnecting' || status === 'offline')) {
         connection.error = { code: error.code, message: error.message };
       } else delete connection.error;
-      return { connection };
+      // Every sync says "live": unchanged, the store stays as it is and nothing renders again.
+      const before = state.connection;
+      return connection.status === before.status &&
+        connection.transport === before.transport &&
+        connection.error?.code === before.error?.code &&
+        connection.error?.message === before.error?.message
+        ? state
+        : { connection };
     });
   }
 

@@ -1,7 +1,7 @@
 import type { NotificationMode } from '@openmeet/chat-sdk';
 import { useId, useState } from 'react';
 import { useChatContext } from '../ChatProvider.js';
-import { useRoom } from '../hooks/useRoom.js';
+import { useRoomField } from '../hooks/useRoom.js';
 import { ChatErrorNotice } from './ChatErrorNotice.js';
 
 export interface NotificationSettingsProps {
@@ -13,7 +13,7 @@ const MODES: readonly NotificationMode[] = ['all', 'mentions', 'mute'];
 /** All messages / mentions only / mute for one room, stored on the server as push rules. */
 export function NotificationSettings({ roomId }: NotificationSettingsProps) {
   const { client, strings } = useChatContext();
-  const current = useRoom(roomId)?.notification ?? 'all';
+  const current = useRoomField(roomId, 'notification') ?? 'all';
   const [pending, setPending] = useState<NotificationMode>();
   const [error, setError] = useState<unknown>();
   const name = useId();

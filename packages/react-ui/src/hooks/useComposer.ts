@@ -2,7 +2,7 @@ import { type KeyboardEvent, useCallback, useMemo, useState, useSyncExternalStor
 import { useChatContext } from '../ChatProvider.js';
 import type { ComposerDraft } from '../lib/ComposerDrafts.js';
 import { findMessage, isEditable, lastOwnMessage } from '../lib/findMessage.js';
-import { useRoom } from './useRoom.js';
+import { useRoomField } from './useRoom.js';
 
 export interface ComposerView {
   draft: string;
@@ -36,7 +36,7 @@ export function useComposer(roomId: string): ComposerView {
   const { client, drafts } = useChatContext();
   const readDraft = () => drafts.get(roomId);
   const draft: ComposerDraft = useSyncExternalStore(drafts.subscribe, readDraft, readDraft);
-  const readOnly = useRoom(roomId)?.readOnly ?? false;
+  const readOnly = useRoomField(roomId, 'readOnly') ?? false;
   const [error, setError] = useState<unknown>(undefined);
 
   const setDraft = useCallback(
