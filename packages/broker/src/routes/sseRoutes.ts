@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Services } from '../createServices.js';
 import { apiSecurityHeaders } from '../http/apiSecurityHeaders.js';
@@ -230,16 +231,36 @@ export async function sseRoutes(
       // From here on the connection is ours: errors can only end the stream.
       reply.hijack();
       const { socket } = reply.raw;
-      socket?.write(eventStreamHead(allowedCorsOrigin(request.headers.origin, corsOrigins)));
-      // Not awaited: the connection is ours now, and neither this handler nor Fastify needs to
-      // hold anything for the stream's life. A client already gone ends the stream at once.
-      if (socket) void sse.stream(socket, grant, loop, start, lease);
-      else {
+      if (!socket) {
         sse.discardIfUnused(loop);
         sse.release(lease);
+        return;
       }
+      socket.write(eventStreamHead(allowedCorsOrigin(request.headers.origin, corsOrigins)));
+      releaseFastify(reply.raw);
+      // The connection is ours now: neither this handler nor Fastify holds anything for the
+      // stream's life (only what the end's log line needs is captured).
+      const reqId = request.id;
+      const opened = performance.now();
+      sse.stream(socket, grant, loop, start, lease, () =>
+        app.log.info({ reqId, responseTime: performance.now() - opened }, 'event stream ended'),
+      );
     },
   );
+}
+
+/**
+ * Fastify waits for a response's 'finish' (or 'error') to log the request and run its onResponse
+ * hooks (this route has none). A stream written straight to the socket never finishes its
+ * ServerResponse, so those listeners would only keep Fastify's request, reply and child logger
+ * alive for the stream's life: 1.3 KB per idle user. The route logs the stream's end itself.
+ */
+function releaseFastify(response: ServerResponse): void {
+  for (const event of ['finish', 'error']) {
+    for (const listener of response.listeners(event)) {
+      if (listener.name === 'onResFinished') response.removeListener(event, listener as () => void);
+    }
+  }
 }
 
 function grantOf(request: FastifyRequest): SseGrant {

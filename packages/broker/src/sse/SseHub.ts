@@ -124,39 +124,44 @@ export class SseHub {
     if (!loop.busy) loop.stop('idle');
   }
 
-  /** Streams to `socket` (its response head already written) until the stream ends. */
+  /**
+   * Streams to `socket` (its response head already written) until the stream ends, then calls
+   * `onEnd`. A callback rather than a promise: every idle user's stream would hold its reactions.
+   */
   stream(
     socket: Duplex,
     grant: SseGrant,
     loop: UserSync,
     start: StreamStart,
     lease?: StreamLease,
-  ): Promise<void> {
+    onEnd?: () => void,
+  ): void {
     const metrics = this.#options.metrics;
-    const stream = new SseStream({
+    const streams = this.#streams.get(grant.userId) ?? new Set<SseStream>();
+    const stream: SseStream = new SseStream({
       socket,
       userSync: loop,
       grant,
       maxBufferedBytes: this.#options.maxBufferedBytes,
       retryMs: this.#options.retryMs ?? 3000,
       ...(metrics ? { onSent: metrics.sent, onDrop: metrics.dropped, onResync: metrics.resynced } : {}),
+      onClosed: () => {
+        this.#leases.delete(stream);
+        this.release(lease);
+        streams.delete(stream);
+        if (streams.size === 0 && this.#streams.get(grant.userId) === streams)
+          this.#streams.delete(grant.userId);
+        loop.detach();
+        metrics?.streams(-1);
+        onEnd?.();
+      },
     });
-    const streams = this.#streams.get(grant.userId) ?? new Set<SseStream>();
     this.#streams.set(grant.userId, streams);
     streams.add(stream);
     if (lease) this.#leases.set(stream, lease);
     loop.attach();
     metrics?.streams(1);
-    // Chained rather than awaited: an idle stream holds no suspended frame here.
-    return stream.run(start).finally(() => {
-      this.#leases.delete(stream);
-      this.release(lease);
-      streams.delete(stream);
-      if (streams.size === 0 && this.#streams.get(grant.userId) === streams)
-        this.#streams.delete(grant.userId);
-      loop.detach();
-      metrics?.streams(-1);
-    });
+    stream.run(start);
   }
 
   /** Ends this instance's streams and loops (app shutdown). Clients resume on another instance. */

@@ -26,6 +26,8 @@ export interface SseStreamOptions {
   onSent?: (events: number) => void;
   onDrop?: () => void;
   onResync?: (reason: string) => void;
+  /** Called once, when the connection has closed (the stream's end, whatever ended it). */
+  onClosed?: () => void;
 }
 
 /** Gives a dropped client this long to read its last bytes before the socket is destroyed. */
@@ -39,8 +41,8 @@ const HEARTBEAT = encodeSseComment('heartbeat');
  * `next_batch`, and ends on close, revocation, a slow consumer or a sync failure. Its owner sends
  * the heartbeats (`heartbeat()`, one ticker for every stream).
  *
- * Thousands of these sit idle at once, so a stream holds no timer or signal of its own while it
- * waits: `close()` wakes the one wait in progress.
+ * Thousands of these sit idle at once, so a stream holds no timer, signal or suspended frame while
+ * it waits: one callback pair on the work it waits for, which `close()` disowns.
  */
 export class SseStream {
   readonly grant: SseGrant;
@@ -50,20 +52,15 @@ export class SseStream {
   #delivered = false;
   /** Transient failures in a row. */
   #failures = 0;
-  /** Ends the wait in progress (`#until`) with undefined. */
-  #wake: (() => void) | undefined;
-  readonly finished: Promise<void>;
-  #finish!: () => void;
+  /** The work being waited for (`#await`); its outcome is ignored once this changes. */
+  #waitingFor: Promise<unknown> | undefined;
 
   constructor(options: SseStreamOptions) {
     this.#options = options;
     this.grant = options.grant;
-    this.finished = new Promise((resolve) => {
-      this.#finish = resolve;
-    });
     const closed = () => {
       this.#end();
-      this.#finish();
+      options.onClosed?.();
     };
     // A client gone while the stream was being set up: its 'close' has come and gone.
     if (options.socket.destroyed) closed();
@@ -80,22 +77,10 @@ export class SseStream {
     this.#send(HEARTBEAT);
   }
 
-  /** Runs until the stream ends. */
-  async run(start: StreamStart): Promise<void> {
+  /** Starts the stream; it runs until it ends (`onClosed` tells when). */
+  run(start: StreamStart): void {
     this.#write(encodeSseRetry(this.#options.retryMs));
-    try {
-      // Only positions cross this loop's awaits: a suspended frame keeps its last values, and a
-      // batch kept here would stay in memory for as long as the user stays idle.
-      let since = this.#begin(start);
-      while (since !== undefined && !this.closed) since = await this.#step(since);
-    } catch (err) {
-      // The homeserver refuses this position (or the user): start over from a fresh sync. Anything
-      // else (homeserver down, store down) just ends the stream; the client resumes where it was.
-      if (!this.closed && isBrokerError(err, 'OM_SYNAPSE_ERROR')) this.#resyncMarker('upstream refused');
-    } finally {
-      this.#end();
-    }
-    await this.finished;
+    this.#guard(() => this.#follow(this.#begin(start)));
   }
 
   /** Ends the stream, telling the client why when it must not simply reconnect. */
@@ -117,35 +102,96 @@ export class SseStream {
   }
 
   /**
-   * Delivers the batch after `since`: the position to go on from, or undefined to end. Chained
-   * rather than awaited: an idle stream spends its life here, and a suspended frame costs more.
+   * Delivers the batch after `since`, then the one after that, until the stream ends. Only
+   * positions cross the waits: a batch kept here would stay in memory while the user is idle.
    */
-  #step(since: string): Promise<string | undefined> {
-    return this.#until(this.#options.userSync.batchAfter(since)).then(
+  #follow(since: string | undefined): void {
+    if (since === undefined) {
+      this.#end();
+      return;
+    }
+    this.#await(
+      this.#options.userSync.batchAfter(since),
       (batch) => {
-        if (!batch) return undefined;
         this.#failures = 0;
-        return this.#deliver(batch, 0);
+        this.#follow(this.#deliver(batch, 0));
       },
-      (err: unknown) => this.#recover(err, since),
+      (err) => this.#recover(err, since),
     );
   }
 
-  /** After a failed batch: a fresh start, a wait before trying `since` again, or the end (throws). */
-  async #recover(err: unknown, since: string): Promise<string | undefined> {
+  /** After a failed batch: a fresh start, a wait before trying `since` again, or the end. */
+  #recover(err: unknown, since: string): void {
     if (!this.#delivered && isBrokerError(err, 'OM_SYNAPSE_ERROR')) {
       // The homeserver refuses the position the stream was asked to start at (a sync token from
       // the client, say): start afresh, as after an unknown cursor.
       this.#resyncMarker('unknown cursor');
-      const batch = await this.#until(this.#options.userSync.initial());
-      if (!batch) return undefined;
-      this.#failures = 0;
-      return this.#deliver(batch, 0);
+      this.#await(
+        this.#options.userSync.initial(),
+        (batch) => {
+          this.#failures = 0;
+          this.#follow(this.#deliver(batch, 0));
+        },
+        (failed) => this.#fail(failed),
+      );
+      return;
     }
-    if (!isBrokerError(err) || err.statusCode < 500 || this.#failures >= MAX_RETRIES) throw err;
+    if (!isBrokerError(err) || err.statusCode < 500 || this.#failures >= MAX_RETRIES) {
+      this.#fail(err);
+      return;
+    }
     // A homeserver or store hiccup: wait (heartbeats go on) rather than drop the client.
-    await this.#until(sleep(Math.min(10_000, 500 * 2 ** this.#failures++), undefined, { ref: false }));
-    return since;
+    this.#await(
+      sleep(Math.min(10_000, 500 * 2 ** this.#failures++), undefined, { ref: false }),
+      () => this.#follow(since),
+      (failed) => this.#fail(failed),
+    );
+  }
+
+  /**
+   * Ends the stream after a failure. The homeserver refusing this position (or the user): the
+   * client starts over from a fresh sync. Anything else (homeserver down, store down) just ends
+   * the stream; the client resumes where it was.
+   */
+  #fail(err: unknown): void {
+    if (!this.closed && isBrokerError(err, 'OM_SYNAPSE_ERROR')) this.#resyncMarker('upstream refused');
+    this.#end();
+  }
+
+  /**
+   * Goes on with `next` or `failed` once `work` settles, unless the stream ends first. A stopped
+   * sync loop needs no listener here: the hub closes the loop's streams when it stops it, and the
+   * loop aborts its own long-polls, so the work it was asked for fails.
+   */
+  #await<T>(work: Promise<T>, next: (value: T) => void, failed: (err: unknown) => void): void {
+    if (this.#closed || this.#options.userSync.signal.aborted) {
+      this.#end();
+      // Settled unobserved otherwise: an unhandled rejection.
+      work.catch(() => {});
+      return;
+    }
+    this.#waitingFor = work;
+    work.then(
+      (value) => {
+        if (this.#waitingFor !== work) return;
+        this.#waitingFor = undefined;
+        this.#guard(() => next(value));
+      },
+      (err: unknown) => {
+        if (this.#waitingFor !== work) return;
+        this.#waitingFor = undefined;
+        this.#guard(() => failed(err));
+      },
+    );
+  }
+
+  /** Runs a step; one that throws ends the stream (as a failed sync would). */
+  #guard(step: () => void): void {
+    try {
+      step();
+    } catch (err) {
+      this.#fail(err);
+    }
   }
 
   /** Writes a batch from event `from` on: the position after it, or undefined once the client is dropped. */
@@ -187,33 +233,10 @@ export class SseStream {
     if (!socket.writableEnded && !socket.destroyed) socket.write(chunk);
   }
 
-  /**
-   * Settles like `work`, or with undefined once the stream ends first. A stopped sync loop needs no
-   * listener here: the hub closes the loop's streams when it stops it, and the loop aborts its own
-   * long-polls, so the work it was asked for fails.
-   */
-  #until<T>(work: Promise<T>): Promise<T | undefined> {
-    if (this.#closed || this.#options.userSync.signal.aborted) return Promise.resolve(undefined);
-    return new Promise<T | undefined>((resolve, reject) => {
-      this.#wake = () => resolve(undefined);
-      work.then(
-        (value) => {
-          this.#wake = undefined;
-          resolve(value);
-        },
-        (err: unknown) => {
-          this.#wake = undefined;
-          reject(err);
-        },
-      );
-    });
-  }
-
   #end(): void {
     if (!this.#closed) {
       this.#closed = true;
-      this.#wake?.();
-      this.#wake = undefined;
+      this.#waitingFor = undefined;
     }
     const { socket } = this.#options;
     if (!socket.writableEnded && !socket.destroyed) {

@@ -191,37 +191,43 @@ export class UserSync {
 
   #follow(position: string): void {
     this.#head = position;
-    if (!this.#running) void this.#run();
-  }
-
-  /** Keeps the head warm (and its batches stored) while streams come and go, until stopped. */
-  async #run(): Promise<void> {
-    this.#running = true;
-    let failures = 0;
-    while (!this.#stopReason && this.#head !== undefined) {
-      const position = this.#head;
-      try {
-        // Only the position crosses the await: a suspended frame keeps its last values, and a
-        // batch kept here would stay in memory for as long as the user stays idle.
-        const next = await this.batchAfter(position).then(nextOfBatch);
-        // A newer initial sync may have moved the head meanwhile: follow that instead.
-        if (this.#head === position) this.#head = next;
-        failures = 0;
-      } catch {
-        if (this.#stopReason) break;
-        // Synapse down or refusing: the client-side breaker and retries already ran; back off.
-        const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** failures++);
-        await sleep(delay / 2 + Math.random() * (delay / 2), undefined, { signal: this.signal }).catch(
-          () => {},
-        );
-      }
+    if (!this.#running) {
+      this.#running = true;
+      this.#poll(0);
     }
-    this.#running = false;
   }
-}
 
-function nextOfBatch(batch: LoadedBatch): string {
-  return batch.next;
+  /**
+   * Keeps the head warm (and its batches stored) while streams come and go, until stopped. Chained
+   * rather than an async loop: an idle user's loop spends its life waiting here, a suspended frame
+   * costs more, and only the position crosses the wait (a batch kept here would stay in memory for
+   * as long as the user stays idle).
+   */
+  #poll(failures: number): void {
+    const position = this.#head;
+    if (this.#stopReason || position === undefined) {
+      this.#running = false;
+      return;
+    }
+    this.batchAfter(position).then(
+      (batch) => {
+        // A newer initial sync may have moved the head meanwhile: follow that instead.
+        if (this.#head === position) this.#head = batch.next;
+        this.#poll(0);
+      },
+      () => {
+        if (this.#stopReason) {
+          this.#running = false;
+          return;
+        }
+        // Synapse down or refusing: the client-side breaker and retries already ran; back off.
+        const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** failures);
+        sleep(delay / 2 + Math.random() * (delay / 2), undefined, { signal: this.signal })
+          .catch(() => {})
+          .then(() => this.#poll(failures + 1));
+      },
+    );
+  }
 }
 
 function nextBatchOf(raw: Record<string, unknown>): string {

@@ -697,73 +697,97 @@ export class SynapseClient {
     };
   }
 
-  private async call(options: CallOptions): Promise<unknown> {
-    for (let attempt = 0; ; attempt++) {
-      const blocked = this.breaker.blockedForMs();
-      if (blocked > 0) {
-        throw new BrokerError('OM_SYNAPSE_UNAVAILABLE', {
+  /**
+   * One call with its retries. Chained rather than an async loop: every idle SSE user has a
+   * long-poll waiting here, and a suspended frame costs more than a callback pair.
+   */
+  private call(options: CallOptions, attempt = 0): Promise<unknown> {
+    const blocked = this.breaker.blockedForMs();
+    if (blocked > 0) {
+      return Promise.reject(
+        new BrokerError('OM_SYNAPSE_UNAVAILABLE', {
           retryAfterSeconds: Math.max(1, Math.ceil(blocked / 1000)),
-        });
-      }
-      options.signal?.throwIfAborted();
-      const started = performance.now();
-      const timeoutMs = options.timeoutMs ?? this.timeoutMs;
-      let status: number;
-      let text: string;
-      let retryAfterHeader: string | undefined;
-      try {
-        // No timeout signal and no linked signal per call: every idle SSE user has a long-poll in
-        // flight at all times, and those cost a few KB each.
-        ({ status, text, retryAfter: retryAfterHeader } = await this.send(options, timeoutMs));
-      } catch (cause) {
-        // Called off by the caller: neither an upstream failure nor worth a retry.
-        if (options.signal?.aborted) throw options.signal.reason;
-        this.options.onCall?.(options.endpoint, 'error', (performance.now() - started) / 1000);
-        this.breaker.recordFailure();
-        if (attempt < this.retries && retryable(options, cause)) {
-          await sleep(jitter(100 * 2 ** attempt), undefined, sleepOptions(options));
-          continue;
-        }
-        throw new BrokerError('OM_SYNAPSE_UNAVAILABLE', { cause, retryAfterSeconds: 5 });
-      }
-      this.options.onCall?.(options.endpoint, status, (performance.now() - started) / 1000);
-      const body = parseJson(text);
+        }),
+      );
+    }
+    if (options.signal?.aborted) return Promise.reject(options.signal.reason);
+    const started = performance.now();
+    // No timeout signal and no linked signal per call: every idle SSE user has a long-poll in
+    // flight at all times, and those cost a few KB each.
+    let sent: Promise<LongPollAnswer>;
+    try {
+      sent = this.send(options, options.timeoutMs ?? this.timeoutMs);
+    } catch (err) {
+      // Reading a credential, say: a failure of the call, not of its caller.
+      sent = Promise.reject(err);
+    }
+    return sent.then(
+      (answer) => this.answered(options, attempt, started, answer),
+      (cause: unknown) => this.unanswered(options, attempt, started, cause),
+    );
+  }
 
-      if (status >= 200 && status < 300) {
-        this.breaker.recordSuccess();
-        return body;
-      }
-      const errcode = typeof body?.errcode === 'string' ? body.errcode : undefined;
-      if (status === 429) {
-        this.breaker.recordSuccess();
-        const waitMs = retryAfterMs(body, retryAfterHeader);
-        if (attempt < this.retries && waitMs <= this.maxRetryWaitMs) {
-          await sleep(waitMs, undefined, sleepOptions(options));
-          continue;
-        }
-        throw new BrokerError('OM_SYNAPSE_RATE_LIMITED', {
-          retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)),
-          upstream: { status, ...(errcode ? { errcode } : {}) },
-        });
-      }
-      if (status >= 500) {
-        this.breaker.recordFailure();
-        if (attempt < this.retries && retryable(options)) {
-          await sleep(jitter(100 * 2 ** attempt), undefined, sleepOptions(options));
-          continue;
-        }
-        throw new BrokerError('OM_SYNAPSE_UNAVAILABLE', {
-          retryAfterSeconds: 5,
-          upstream: { status, ...(errcode ? { errcode } : {}) },
-        });
-      }
-      // A 4xx means Synapse is up and answered: the circuit stays closed.
+  /** An attempt that got no answer: the next attempt, or OM_SYNAPSE_UNAVAILABLE. */
+  private async unanswered(
+    options: CallOptions,
+    attempt: number,
+    started: number,
+    cause: unknown,
+  ): Promise<unknown> {
+    // Called off by the caller: neither an upstream failure nor worth a retry.
+    if (options.signal?.aborted) throw options.signal.reason;
+    this.options.onCall?.(options.endpoint, 'error', (performance.now() - started) / 1000);
+    this.breaker.recordFailure();
+    if (attempt < this.retries && retryable(options, cause)) {
+      await sleep(jitter(100 * 2 ** attempt), undefined, sleepOptions(options));
+      return this.call(options, attempt + 1);
+    }
+    throw new BrokerError('OM_SYNAPSE_UNAVAILABLE', { cause, retryAfterSeconds: 5 });
+  }
+
+  /** Synapse's answer: its body, the next attempt, or a BrokerError carrying status and errcode. */
+  private async answered(
+    options: CallOptions,
+    attempt: number,
+    started: number,
+    { status, text, retryAfter }: LongPollAnswer,
+  ): Promise<unknown> {
+    this.options.onCall?.(options.endpoint, status, (performance.now() - started) / 1000);
+    const body = parseJson(text);
+    if (status >= 200 && status < 300) {
       this.breaker.recordSuccess();
-      throw new BrokerError('OM_SYNAPSE_ERROR', {
-        message: `Synapse answered ${status}${errcode ? ` ${errcode}` : ''} on ${options.endpoint}`,
+      return body;
+    }
+    const errcode = typeof body?.errcode === 'string' ? body.errcode : undefined;
+    if (status === 429) {
+      this.breaker.recordSuccess();
+      const waitMs = retryAfterMs(body, retryAfter);
+      if (attempt < this.retries && waitMs <= this.maxRetryWaitMs) {
+        await sleep(waitMs, undefined, sleepOptions(options));
+        return this.call(options, attempt + 1);
+      }
+      throw new BrokerError('OM_SYNAPSE_RATE_LIMITED', {
+        retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)),
         upstream: { status, ...(errcode ? { errcode } : {}) },
       });
     }
+    if (status >= 500) {
+      this.breaker.recordFailure();
+      if (attempt < this.retries && retryable(options)) {
+        await sleep(jitter(100 * 2 ** attempt), undefined, sleepOptions(options));
+        return this.call(options, attempt + 1);
+      }
+      throw new BrokerError('OM_SYNAPSE_UNAVAILABLE', {
+        retryAfterSeconds: 5,
+        upstream: { status, ...(errcode ? { errcode } : {}) },
+      });
+    }
+    // A 4xx means Synapse is up and answered: the circuit stays closed.
+    this.breaker.recordSuccess();
+    throw new BrokerError('OM_SYNAPSE_ERROR', {
+      message: `Synapse answered ${status}${errcode ? ` ${errcode}` : ''} on ${options.endpoint}`,
+      upstream: { status, ...(errcode ? { errcode } : {}) },
+    });
   }
 }
 

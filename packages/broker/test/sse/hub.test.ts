@@ -79,7 +79,7 @@ async function hubBed(options: { heartbeatMs: number; answers?: Map<string, unkn
       expiresAt: Date.now() + 60_000,
     };
     res.socket?.write(eventStreamHead(undefined));
-    if (res.socket) void hub.stream(res.socket, grant, hub.loopFor(grant), { since: 's1' });
+    if (res.socket) hub.stream(res.socket, grant, hub.loopFor(grant), { since: 's1' });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const bed: Bed = {

@@ -333,6 +333,30 @@ describe('SSE sessions', () => {
 });
 
 describe('sync loops', () => {
+  it("log a stream's end with its request id and duration, as Fastify logs a request's", async () => {
+    const lines: Array<{ msg?: string; reqId?: string; responseTime?: number; req?: { url?: string } }> = [];
+    const logged = brokerFor(
+      { ...bed.env, BROKER_DEV_USERS: USERS, BROKER_LOG_LEVEL: 'info' },
+      {
+        write: (line) => lines.push(JSON.parse(line)),
+      },
+    );
+    try {
+      const loggedBase = await listen(logged);
+      const grace = await sseSession(logged, 'grace', 'dev-grace-log');
+      const connection = await openSse(`${loggedBase}/api/matrix/events`, { cookie: grace.cookie });
+      await connection.waitFor(isBatch);
+      const incoming = lines.find((line) => line.req?.url === '/api/matrix/events');
+      expect(incoming?.reqId).toEqual(expect.any(String));
+      connection.close();
+      await expect
+        .poll(() => lines.find((line) => line.msg === 'event stream ended'), { timeout: 5000, interval: 50 })
+        .toMatchObject({ reqId: incoming?.reqId, responseTime: expect.any(Number) });
+    } finally {
+      await logged.close();
+    }
+  });
+
   it('outlive their last stream until idle, then stop', async () => {
     const idleApp = brokerFor({ ...bed.env, BROKER_DEV_USERS: USERS, BROKER_SSE_IDLE_SECONDS: '1' });
     try {
