@@ -19,7 +19,7 @@ export { useConnection } from './hooks/useConnection.js';
 export { type EntityRoomView, useEntityRoom } from './hooks/useEntityRoom.js';
 export { useMember } from './hooks/useMember.js';
 export { useReceipts } from './hooks/useReceipts.js';
-export { useRoom } from './hooks/useRoom.js';
+export { useRoom, useRoomField } from './hooks/useRoom.js';
 export { useRoomList } from './hooks/useRoomList.js';
 export { type TimelineView, useTimeline } from './hooks/useTimeline.js';
 export { type TypingView, useTyping } from './hooks/useTyping.js';

@@ -1,7 +1,7 @@
 import { ChatSdkError } from '@openmeet/chat-sdk';
 import { act, render, renderHook, waitFor } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
-import { useConnection, useEntityRoom, useRoom, useTimeline, useTyping } from '../src/index.js';
+import { useConnection, useEntityRoom, useRoom, useRoomField, useTimeline, useTyping } from '../src/index.js';
 import { message, ROOM, room, seed, testClient, timelineOf, wrapper } from './fixtures.js';
 
 const OTHER = '!other:example.org';
@@ -53,6 +53,33 @@ describe('hooks', () => {
 
     act(() => store.setState({ connection: { status: 'offline', transport: 'direct', queued: 0 } }));
     expect(renders).toEqual({ room: 2, connection: 2 });
+  });
+
+  it("useRoomField renders when its field changes, not on the room's typing notices and counts", () => {
+    const { client, store } = testClient();
+    seed(store);
+    let count = 0;
+    function Name() {
+      count += 1;
+      return <span>{useRoomField(ROOM, 'name')}</span>;
+    }
+    const Wrapper = wrapper(client);
+    const view = render(
+      <Wrapper>
+        <Name />
+      </Wrapper>,
+    );
+    const change = (patch: Parameters<typeof room>[0]) =>
+      act(() =>
+        store.setState((state) => ({
+          rooms: { ...state.rooms, [ROOM]: { ...state.rooms[ROOM], ...patch } as ReturnType<typeof room> },
+        })),
+      );
+    change({ typing: ['@bob:example.org'], unread: 3 });
+    expect(count).toBe(1);
+    change({ name: 'Climbers' });
+    expect(count).toBe(2);
+    expect(view.container.textContent).toBe('Climbers');
   });
 
   it('useTimeline pages back through the client unless at the beginning or already paging', () => {

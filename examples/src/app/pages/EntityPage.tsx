@@ -1,4 +1,4 @@
-import { useEntityRoom, useRoom } from '@openmeet/react-ui';
+import { useEntityRoom, useRoomField } from '@openmeet/react-ui';
 import { ChatRoomPage } from './ChatRoomPage.js';
 
 export interface EntityPageProps {
@@ -13,7 +13,7 @@ export interface EntityPageProps {
  */
 export function EntityPage({ kind, slug, onRoom }: EntityPageProps) {
   const room = useEntityRoom({ kind, slug });
-  const name = useRoom(room.roomId ?? '')?.name ?? slug;
+  const name = useRoomField(room.roomId ?? '', 'name') ?? slug;
   const intro =
     kind === 'event' ? (
       <p className="page__intro">Event page: updates from the organisers appear as notices in the chat.</p>

@@ -1,4 +1,4 @@
-import { useRoom } from '@openmeet/react-ui';
+import { useRoomField } from '@openmeet/react-ui';
 import { useOpenRoom } from '../useOpenRoom.js';
 import { ChatRoomPage } from './ChatRoomPage.js';
 
@@ -10,6 +10,6 @@ export interface RoomPageProps {
 /** Any room the user has joined, as picked from the room list. */
 export function RoomPage({ roomId, onRoom }: RoomPageProps) {
   const room = useOpenRoom(roomId, (client) => client.openRoom(roomId));
-  const name = useRoom(roomId)?.name ?? 'Conversation';
+  const name = useRoomField(roomId, 'name') ?? 'Conversation';
   return <ChatRoomPage title={name} room={room} onRoom={onRoom} />;
 }

@@ -35,6 +35,9 @@ export function applyLiveEvents(
   batch: SyncBatch,
   options: TimelineOptions,
 ): RoomTimeline {
+  // Most syncs carry typing notices or receipts only: nothing to index the timeline for.
+  const none = !Array.isArray(events) || events.length === 0;
+  if (none && timeline.backToken !== undefined && batch.limited !== true) return timeline;
   const draft = new TimelineDraft(timeline);
   const fresh: RawEvent[] = [];
   // An event already here means the server did not skip anything after it: no gap.

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { useRoomField } from '../hooks/useRoom.js';
 import { Composer } from './Composer.js';
 import { ConnectionBanner } from './ConnectionBanner.js';
@@ -8,8 +9,11 @@ export interface RoomViewProps {
   roomId: string;
 }
 
-/** A whole conversation: connection banner, timeline, who is typing, and the composer. */
-export function RoomView({ roomId }: RoomViewProps) {
+/**
+ * A whole conversation: connection banner, timeline, who is typing, and the composer. Memoised: the
+ * host page re-rendering (with the same `roomId`) does not re-render the conversation.
+ */
+export const RoomView = memo(function RoomView({ roomId }: RoomViewProps) {
   const name = useRoomField(roomId, 'name');
   return (
     <section className="om-room-view" aria-label={name}>
@@ -20,4 +24,4 @@ export function RoomView({ roomId }: RoomViewProps) {
       <Composer key={`composer:${roomId}`} roomId={roomId} />
     </section>
   );
-}
+});
