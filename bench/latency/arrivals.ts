@@ -15,7 +15,6 @@ export class Arrivals {
   readonly #sent = new Map<number, number>();
   readonly #arrived = new Map<number, number>();
   readonly #waiting = new Map<number, { resolve(): void; reject(error: Error): void }>();
-  #failure: Error | undefined;
 
   constructor(readonly run: string) {}
 
@@ -29,16 +28,9 @@ export class Arrivals {
     this.#waiting.get(seq)?.resolve();
   }
 
-  /** The receiving side broke: every wait, now and later, rejects with `error`. */
-  fail(error: Error): void {
-    this.#failure ??= error;
-    for (const waiter of this.#waiting.values()) waiter.reject(error);
-  }
-
   /** Resolves once message `seq` has arrived. */
   async wait(seq: number): Promise<void> {
     if (!this.#arrived.has(seq)) {
-      if (this.#failure) throw this.#failure;
       await new Promise<void>((resolve, reject) => {
         const settle = (error?: Error) => {
           clearTimeout(timer);
@@ -72,10 +64,5 @@ export class Arrivals {
       out.push({ sent, arrived });
     }
     return out;
-  }
-
-  /** Send → arrival in ms for messages `from` to `to` − 1. */
-  latencies(from: number, to: number): number[] {
-    return this.times(from, to).map(({ sent, arrived }) => arrived - sent);
   }
 }
