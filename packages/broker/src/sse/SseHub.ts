@@ -6,7 +6,7 @@ import type { SseGrant, SseSessions } from './SseSessions.js';
 import { SseStream, type StreamStart } from './SseStream.js';
 import type { StreamLease, StreamLeases } from './StreamLeases.js';
 import type { SyncBatches } from './SyncBatches.js';
-import { type StopReason, UserSync } from './UserSync.js';
+import { type StopReason, UserSync, type UserSyncOptions } from './UserSync.js';
 
 export interface SseHubOptions {
   synapse: SynapseClient;
@@ -44,15 +44,28 @@ export interface SseHubMetrics {
 export class SseHub {
   readonly #options: SseHubOptions;
   readonly #loops = new Map<string, UserSync>();
-  readonly #streams = new Map<string, Set<SseStream>>();
+  /** A user's open streams: an array, as there are only a few (a Set would cost 150 B more each). */
+  readonly #streams = new Map<string, SseStream[]>();
   readonly #leases = new Map<SseStream, StreamLease>();
   readonly #timer: NodeJS.Timeout;
   readonly #heartbeats: NodeJS.Timeout;
   #checking = false;
   #closed = false;
 
+  readonly #loopOptions: UserSyncOptions;
+
   constructor(options: SseHubOptions) {
     this.#options = options;
+    this.#loopOptions = {
+      synapse: options.synapse,
+      batches: options.batches,
+      cursor: options.cursor,
+      pollTimeoutMs: options.pollTimeoutMs ?? 30_000,
+      onStop: (loop) => {
+        if (this.#loops.get(loop.userId) === loop) this.#loops.delete(loop.userId);
+        this.#options.metrics?.loops(-1);
+      },
+    };
     this.#timer = setInterval(() => void this.#check(), options.checkIntervalMs ?? 2000);
     this.#timer.unref();
     // One ticker for every stream rather than a timer each: idle streams are most of them.
@@ -84,7 +97,7 @@ export class SseHub {
     if (this.#closed) throw new BrokerError('OM_OVERLOADED', { retryAfterSeconds: 1 });
     const tooMany = () => new BrokerError('OM_SSE_TOO_MANY_STREAMS', { retryAfterSeconds: 10 });
     // This instance's own count first: it costs no store call.
-    if ((this.#streams.get(userId)?.size ?? 0) >= maxStreamsPerUser) throw tooMany();
+    if ((this.#streams.get(userId)?.length ?? 0) >= maxStreamsPerUser) throw tooMany();
     if (!leases) return undefined;
     const lease = await leases.acquire(userId, maxStreamsPerUser);
     if (!lease) throw tooMany();
@@ -101,19 +114,7 @@ export class SseHub {
     const existing = this.#loops.get(grant.userId);
     if (existing && existing.epoch >= grant.epoch && !existing.stopReason) return existing;
     if (existing) this.#stopUser(grant.userId, 'revoked');
-    const { synapse, batches, cursor } = this.#options;
-    const loop = new UserSync({
-      userId: grant.userId,
-      epoch: grant.epoch,
-      synapse,
-      batches,
-      cursor,
-      pollTimeoutMs: this.#options.pollTimeoutMs ?? 30_000,
-      onStop: () => {
-        if (this.#loops.get(grant.userId) === loop) this.#loops.delete(grant.userId);
-        this.#options.metrics?.loops(-1);
-      },
-    });
+    const loop = new UserSync(this.#loopOptions, grant.userId, grant.epoch);
     this.#loops.set(grant.userId, loop);
     this.#options.metrics?.loops(1);
     return loop;
@@ -137,7 +138,7 @@ export class SseHub {
     onEnd?: () => void,
   ): void {
     const metrics = this.#options.metrics;
-    const streams = this.#streams.get(grant.userId) ?? new Set<SseStream>();
+    const streams = this.#streams.get(grant.userId) ?? [];
     const stream: SseStream = new SseStream({
       socket,
       userSync: loop,
@@ -148,8 +149,9 @@ export class SseHub {
       onClosed: () => {
         this.#leases.delete(stream);
         this.release(lease);
-        streams.delete(stream);
-        if (streams.size === 0 && this.#streams.get(grant.userId) === streams)
+        const index = streams.indexOf(stream);
+        if (index >= 0) streams.splice(index, 1);
+        if (streams.length === 0 && this.#streams.get(grant.userId) === streams)
           this.#streams.delete(grant.userId);
         loop.detach();
         metrics?.streams(-1);
@@ -157,7 +159,7 @@ export class SseHub {
       },
     });
     this.#streams.set(grant.userId, streams);
-    streams.add(stream);
+    streams.push(stream);
     if (lease) this.#leases.set(stream, lease);
     loop.attach();
     metrics?.streams(1);

@@ -62,8 +62,9 @@ export class SseStream {
       this.#end();
       options.onClosed?.();
     };
-    // A client gone while the stream was being set up: its 'close' has come and gone.
-    if (options.socket.destroyed) closed();
+    // A client gone while the stream was being set up: its 'close' has come and gone. Ended on
+    // the next tick, once the owner has registered the stream (`onClosed` unregisters it).
+    if (options.socket.destroyed) queueMicrotask(closed);
     // `on`, not `once`: 'close' comes once anyway, and `once` wraps the listener per stream.
     else options.socket.on('close', closed);
   }
@@ -106,17 +107,26 @@ export class SseStream {
    * positions cross the waits: a batch kept here would stay in memory while the user is idle.
    */
   #follow(since: string | undefined): void {
-    if (since === undefined) {
+    if (since === undefined || this.#closed || this.#options.userSync.signal.aborted) {
       this.#end();
       return;
     }
-    this.#await(
-      this.#options.userSync.batchAfter(since),
+    // As `#await`, written out: the one wait an idle stream spends its life in holds one context
+    // and one callback pair, nothing more.
+    const work = this.#options.userSync.batchAfter(since);
+    this.#waitingFor = work;
+    work.then(
       (batch) => {
+        if (this.#waitingFor !== work) return;
+        this.#waitingFor = undefined;
         this.#failures = 0;
-        this.#follow(this.#deliver(batch, 0));
+        this.#guard(() => this.#follow(this.#deliver(batch, 0)));
       },
-      (err) => this.#recover(err, since),
+      (err: unknown) => {
+        if (this.#waitingFor !== work) return;
+        this.#waitingFor = undefined;
+        this.#guard(() => this.#recover(err, since));
+      },
     );
   }
 

@@ -11,15 +11,13 @@ export interface LoadedBatch extends StoredBatch {
   id: string;
 }
 
+/** What every user's loop shares (one object for all of them: an idle user's loop holds no copy). */
 export interface UserSyncOptions {
-  userId: string;
-  /** The user's revocation epoch this loop serves; a newer one stops it. */
-  epoch: number;
   synapse: SynapseClient;
   batches: SyncBatches;
   cursor: SseCursor;
   pollTimeoutMs: number;
-  onStop?: (reason: StopReason) => void;
+  onStop?: (loop: UserSync, reason: StopReason) => void;
 }
 
 export type StopReason = 'idle' | 'revoked' | 'shutdown' | 'unavailable';
@@ -61,10 +59,11 @@ export class UserSync {
   #idleSince: number | undefined;
   #stopReason: StopReason | undefined;
 
-  constructor(options: UserSyncOptions) {
+  /** `epoch`: the user's revocation epoch this loop serves; a newer one stops it. */
+  constructor(options: UserSyncOptions, userId: string, epoch: number) {
     this.#options = options;
-    this.userId = options.userId;
-    this.epoch = options.epoch;
+    this.userId = userId;
+    this.epoch = epoch;
   }
 
   /** Aborted when the loop stops; its reason is `stopReason`. */
@@ -127,7 +126,7 @@ export class UserSync {
     if (this.#head === undefined && !this.#stopReason) this.#follow(since);
     const running = this.#inflight.get(id);
     if (running) return running;
-    const load = this.#load(id, since).finally(() => this.#inflight.delete(id));
+    const load = this.#load(id, since);
     this.#inflight.set(id, load);
     return load;
   }
@@ -162,19 +161,30 @@ export class UserSync {
     if (this.#stopReason) return;
     this.#stopReason = reason;
     this.#abort.abort(new Error(`sync loop stopped: ${reason}`));
-    this.#options.onStop?.(reason);
+    this.#options.onStop?.(this, reason);
   }
 
-  /** The stored batch, or the long-poll's answer (chained, so no frame stays suspended during it). */
+  /**
+   * The stored batch, or the long-poll's answer; it leaves `#inflight` as it settles. Chained, so no
+   * frame stays suspended during the long-poll, and with as few links as it needs: every idle
+   * user's loop waits here, and each link (a promise, its reaction, a closure pair) costs ~250 B.
+   */
   #load(id: string, since: string): Promise<LoadedBatch> {
     const { synapse, pollTimeoutMs } = this.#options;
-    return this.stored(id).then(
-      (stored) =>
-        stored ??
-        synapse
-          .sync(this.userId, { since, filter: SYNC_FILTER, timeoutMs: pollTimeoutMs }, this.signal)
-          .then((raw) => this.#keep(id, raw)),
-    );
+    const forget = () => this.#inflight.delete(id);
+    const failed = (err: unknown): never => {
+      forget();
+      throw err;
+    };
+    return this.stored(id).then((stored) => {
+      if (stored) {
+        forget();
+        return stored;
+      }
+      return synapse
+        .sync(this.userId, { since, filter: SYNC_FILTER, timeoutMs: pollTimeoutMs }, this.signal)
+        .then((raw) => this.#keep(id, raw).finally(forget), failed);
+    }, failed);
   }
 
   async #keep(id: string, raw: Record<string, unknown>): Promise<LoadedBatch> {

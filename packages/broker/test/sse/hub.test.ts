@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { createServer, type IncomingMessage, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Duplex } from 'node:stream';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -171,6 +173,30 @@ describe('SseHub with idle streams', () => {
     // The user's loop goes on for the other stream.
     expect(bed.hub.hasLoop('@a:localhost')).toBe(true);
     staying.close();
+  });
+
+  it('ends a stream whose client left while it was being set up, and counts it no more', async () => {
+    const bed = await hubBed({ heartbeatMs: 60_000 });
+    const gone = new Duplex({ read() {}, write: (_chunk, _encoding, done) => done() });
+    gone.destroy();
+    await once(gone, 'close');
+    const grant: SseGrant = {
+      userId: '@gone:localhost',
+      deviceKey: 'device-1',
+      via: 'ticket',
+      epoch: 0,
+      deviceEpoch: 0,
+      expiresAt: Date.now() + 60_000,
+    };
+    let ended = false;
+    bed.hub.stream(gone, grant, bed.hub.loopFor(grant), { since: 's1' }, undefined, () => {
+      ended = true;
+    });
+    await sleep(10);
+    expect(ended).toBe(true);
+    expect(bed.open()).toBe(0);
+    // Its slot is free again: the user may open as many streams as before.
+    await expect(bed.hub.reserve('@gone:localhost')).resolves.toBeUndefined();
   });
 
   it('ends every stream and stops the heartbeats on close', async () => {

@@ -268,14 +268,11 @@ describe('UserSync', () => {
       sync: async (_userId: string, params: { since?: string }) => answers[params.since ?? ''],
     } as unknown as SynapseClient;
     const batches = new SyncBatches(new MemoryStore(), 900_000);
-    const loop = new UserSync({
-      userId: '@u:hs',
-      epoch: 0,
-      synapse,
-      batches,
-      cursor: new SseCursor(randomBytes(32)),
-      pollTimeoutMs: 30_000,
-    });
+    const loop = new UserSync(
+      { synapse, batches, cursor: new SseCursor(randomBytes(32)), pollTimeoutMs: 30_000 },
+      '@u:hs',
+      0,
+    );
     // The position moved, but nothing came: streams get the marker; nothing is kept.
     const moved = await loop.batchAfter('s1');
     expect(moved).toMatchObject({ id: 's:s1', next: 's2', events: [] });
