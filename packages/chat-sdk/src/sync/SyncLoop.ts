@@ -116,6 +116,9 @@ export class SyncLoop {
         caughtUp = true;
         failures = 0;
         this.#options.onStatus('live');
+        // The next poll waits for the next task: what this answer changed renders first (UI
+        // updates run as microtasks), instead of after the request's set-up on the main thread.
+        await new Promise((resolve) => setTimeout(resolve, 0));
       } catch (error) {
         if (!this.#running) return;
         const failure = error as ChatSdkError;
