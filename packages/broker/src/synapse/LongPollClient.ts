@@ -1,4 +1,4 @@
-import { connect as netConnect, type Socket } from 'node:net';
+import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 
 /** Synapse's answer to a long-poll, as `SynapseClient` needs it. */
@@ -42,8 +42,9 @@ const SWEEP_MS = 1000;
 /**
  * A minimal HTTP/1.1 client for `GET` long-polls, with keep-alive connections. Every idle SSE user
  * has one of these in flight at all times, so it holds no more than it must while it waits: its
- * socket, one `Connection` (parser state) and one `Call` (the promise's ends) — no timer, no
- * closure per call (one sweep checks every deadline), and no copy of the request once it is sent.
+ * socket, one `Connection` (parser state) and one `Call` (the promise's ends) — no timer or
+ * listener closure per call (one sweep checks every deadline), and no copy of the request once it
+ * is sent.
  *
  * Answers: `Content-Length`, chunked or until close; informational (1xx) answers are skipped.
  * Each call has a deadline of `timeoutMs` for the answer's head, renewed by every piece of its body.
@@ -164,7 +165,13 @@ export class LongPollClient {
     const port = Number(url.port) || (https ? 443 : 80);
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
     const socket = https
-      ? tlsConnect({ host, port, servername: host, ALPNProtocols: ['http/1.1'] })
+      ? tlsConnect({
+          host,
+          port,
+          // SNI takes host names only.
+          ...(isIP(host) ? {} : { servername: host }),
+          ALPNProtocols: ['http/1.1'],
+        })
       : netConnect({ host, port });
     socket.setNoDelay(true);
     return socket;
