@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { writeHeapSnapshot } from 'node:v8';
-import { buildApp, loadConfig } from '@openmeet/broker';
+import type * as Broker from '@openmeet/broker';
 import { serve } from './ipc.js';
 import { settledMemory } from './memory.js';
 
@@ -8,6 +8,11 @@ import { settledMemory } from './memory.js';
  * Child process: the broker under test, configured from its environment like `openmeet-broker
  * serve`, alone in its process so its memory and CPU are its own.
  */
+// BENCH_BROKER_MODULE: another build of the broker (an older commit's dist/index.js, say), to measure
+// before and after on the same machine.
+const { buildApp, loadConfig } = (await import(
+  process.env.BENCH_BROKER_MODULE ?? '@openmeet/broker'
+)) as typeof Broker;
 const app = buildApp(loadConfig(process.env));
 const url = await app.listen({ host: '127.0.0.1', port: 0 });
 

@@ -33,6 +33,7 @@ async function main(cleanup: Cleanup): Promise<number> {
     BROKER_DEV_USERS: hostUserIds.join(','),
     // One IP opens every stream: the per-IP limit would otherwise refuse the setup itself.
     BROKER_RATE_LIMIT_PER_MINUTE: '100000000',
+    ...(process.env.BENCH_BROKER_MODULE ? { BENCH_BROKER_MODULE: process.env.BENCH_BROKER_MODULE } : {}),
   });
   cleanup.add('broker', () => broker.stop());
   const load = new Child(new URL('./sseLoad.ts', import.meta.url));
