@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYNC_FILTER } from '../../src/sse/index.js';
@@ -333,6 +335,38 @@ describe('SSE sessions', () => {
 });
 
 describe('sync loops', () => {
+  it("keep nothing of Fastify's request or reply for an open stream's life", async () => {
+    const held = brokerFor({ ...bed.env, BROKER_DEV_USERS: USERS });
+    const requests: Array<WeakRef<object>> = [];
+    held.addHook('onRequest', async (request, reply) => {
+      if (request.url.startsWith('/api/matrix/events'))
+        requests.push(new WeakRef(request), new WeakRef(reply));
+    });
+    try {
+      const heldBase = await listen(held);
+      const heidi = await sseSession(held, 'heidi', 'dev-heidi-held');
+      const connection = await openSse(`${heldBase}/api/matrix/events`, { cookie: heidi.cookie });
+      await connection.waitFor(isBatch);
+      setFlagsFromString('--expose-gc');
+      const gc = runInNewContext('gc') as () => void;
+      await expect
+        .poll(
+          () => {
+            gc();
+            return requests.filter((ref) => ref.deref() !== undefined).length;
+          },
+          { timeout: 5000, interval: 100 },
+        )
+        .toBe(0);
+      expect(requests).toHaveLength(2);
+      // The stream is alive and well meanwhile.
+      expect(connection.isEnded()).toBe(false);
+      connection.close();
+    } finally {
+      await held.close();
+    }
+  });
+
   it("log a stream's end with its request id and duration, as Fastify logs a request's", async () => {
     const lines: Array<{ msg?: string; reqId?: string; responseTime?: number; req?: { url?: string } }> = [];
     const logged = brokerFor(
