@@ -61,19 +61,34 @@ export function formatSides(rows: Array<{ name: string; m: SideMeasurement }>): 
   );
 }
 
+/**
+ * Read on the V8 heap: at a few hundred users RSS moves in allocator-sized steps (it can fall below
+ * the starting reading, which made an RSS ratio meaningless). The ratio target uses the heap without
+ * V8's code spaces, since the JIT's ~1 MB of compiled code is the same whatever the number of users;
+ * the ratio with it is printed beside it, and is what it converges to at large N.
+ */
 export function checkTargets(sse: SideMeasurement, baseline: SideMeasurement): TargetCheck[] {
-  const sseKb = rssPerUserKb(sse);
-  const ratio = rssPerUserKb(baseline) / sseKb;
+  const sseHeap = heapPerUserKb(sse, 'steady');
+  const sseData = dataPerUserKb(sse, 'steady');
+  const ratio = (ours: number, theirs: number) => (ours > 0 ? theirs / ours : Number.POSITIVE_INFINITY);
+  const dataRatio = ratio(sseData, dataPerUserKb(baseline, 'steady'));
+  const heapRatio = ratio(sseHeap, heapPerUserKb(baseline, 'steady'));
+  const times = (value: number) => (Number.isFinite(value) ? `${value.toFixed(1)}×` : '∞');
   return [
     {
-      name: `SSE RSS per idle user (steady) ≤ ${TARGET_KB_PER_USER} KB`,
-      value: `${sseKb.toFixed(1)} KB`,
-      pass: sseKb <= TARGET_KB_PER_USER,
+      name: `SSE heap per idle user (steady) ≤ ${TARGET_KB_PER_USER} KB`,
+      value: `${sseHeap.toFixed(1)} KB`,
+      pass: sseHeap <= TARGET_KB_PER_USER,
     },
     {
-      name: `baseline ÷ SSE per user ≥ ${TARGET_RATIO}×`,
-      value: sseKb > 0 ? `${ratio.toFixed(1)}×` : '∞',
-      pass: sseKb <= 0 || ratio >= TARGET_RATIO,
+      name: `baseline ÷ SSE per user, heap without compiled code ≥ ${TARGET_RATIO}×`,
+      value: times(dataRatio),
+      pass: dataRatio >= TARGET_RATIO,
+    },
+    {
+      name: `baseline ÷ SSE per user, heap with compiled code ≥ ${TARGET_RATIO}×`,
+      value: times(heapRatio),
+      pass: heapRatio >= TARGET_RATIO,
     },
   ];
 }
