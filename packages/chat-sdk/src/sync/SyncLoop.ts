@@ -116,9 +116,10 @@ export class SyncLoop {
         caughtUp = true;
         failures = 0;
         this.#options.onStatus('live');
-        // The next poll waits for the next task: what this answer changed renders first (UI
-        // updates run as microtasks), instead of after the request's set-up on the main thread.
-        await new Promise((resolve) => setTimeout(resolve, 0));
+        // The next poll waits one microtask turn: renders the answer scheduled (React, like most UI
+        // libraries, as microtasks) run before the request's set-up. Not a timer: a hidden tab's
+        // timers are throttled to seconds, which would hold its next poll back.
+        await Promise.resolve();
       } catch (error) {
         if (!this.#running) return;
         const failure = error as ChatSdkError;
