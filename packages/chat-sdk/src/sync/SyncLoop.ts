@@ -2,6 +2,7 @@ import { type ChatSdkError, isChatSdkError } from '../ChatSdkError.js';
 import type { HomeserverApi } from '../matrix/HomeserverApi.js';
 import { type Backoff, jitteredBackoff } from './backoff.js';
 import { browserNetworkSignals, type NetworkSignals } from './networkSignals.js';
+import { nextTask } from './nextTask.js';
 import { Pause } from './Pause.js';
 import type { SyncResponse } from './SyncResponse.js';
 
@@ -116,10 +117,11 @@ export class SyncLoop {
         caughtUp = true;
         failures = 0;
         this.#options.onStatus('live');
-        // The next poll waits one microtask turn: renders the answer scheduled (React, like most UI
-        // libraries, as microtasks) run before the request's set-up. Not a timer: a hidden tab's
-        // timers are throttled to seconds, which would hold its next poll back.
-        await Promise.resolve();
+        // The next poll starts in the next task: the render this answer scheduled (React, like most
+        // UI libraries, as a microtask) commits first, and setting up the request (a millisecond of
+        // main thread in a browser, a CORS preflight with it) no longer runs before the new rows
+        // reach the DOM. Not a timer: see `nextTask`.
+        await nextTask();
       } catch (error) {
         if (!this.#running) return;
         const failure = error as ChatSdkError;

@@ -119,6 +119,22 @@ describe('SyncLoop', () => {
     ]);
   });
 
+  it('starts the next poll only after the microtasks an answer scheduled, nested ones included', async () => {
+    // A render scheduled as a microtask whose commit queues another (as mutation observers do):
+    // both run before the next request is set up.
+    const requestsWhenObserved: number[] = [];
+    const { api, loop } = setup({
+      onSync: () =>
+        queueMicrotask(() => queueMicrotask(() => requestsWhenObserved.push(api.requests.length))),
+    });
+    loop.start();
+    await flush();
+    api.last.resolve({ next_batch: 's1' });
+    await flush();
+    expect(requestsWhenObserved).toEqual([1]);
+    expect(api.requests).toHaveLength(2);
+  });
+
   it('resumes from a given position without an initial sync: a quick catch-up, then long polls', async () => {
     const { api, loop, onSync, statuses } = setup({ since: 's9' });
     loop.start();
