@@ -1,7 +1,7 @@
 /**
- * Resolves in a new task of the event loop, after the current one's microtasks: after a render
- * they scheduled has committed and its mutation observers have run. A message channel rather
- * than a timer: browsers throttle a hidden tab's timers to seconds, not its messages.
+ * Resolves in a new task of the event loop, once every microtask of the current one has run (a
+ * render scheduled as one has committed, and mutation observers have been told). A message channel
+ * rather than a timer: browsers throttle a hidden tab's timers to seconds, not its messages.
  */
 export function nextTask(): Promise<void> {
   if (typeof MessageChannel === 'undefined') return new Promise((resolve) => setTimeout(resolve, 0));
