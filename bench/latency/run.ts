@@ -9,6 +9,7 @@ import { watchTreeOtherCpu } from '../shared/treeCpu.js';
 import type { Breakdown } from './breakdown.js';
 import { type BrowserPairResult, measureBrowserPair } from './browserPair.js';
 import { readConfig } from './config.js';
+import { pageToRaw, rawToPage } from './halfPairs.js';
 import { measureRawPair } from './rawPair.js';
 import { measureRawPairInBrowser } from './rawPairInBrowser.js';
 import { checkTargets, formatRows, formatSteps, type Row } from './report.js';
@@ -55,6 +56,17 @@ async function main(cleanup: Cleanup): Promise<number> {
     measureRawPair(`http://127.0.0.1:${bed.proxy.port}`, groupRoomId, tokens, config, { senderSyncs: true }),
   );
 
+  // Direct's gap split in two: the sending page with a raw receiver, a raw sender with the receiving page.
+  const target = (token: string) => ({
+    homeserverUrl: `http://127.0.0.1:${bed.proxy.port}`,
+    roomId: groupRoomId,
+    token,
+  });
+  const fromPage = await measure('SDK page → raw receiver', () =>
+    pageToRaw(bed, target(tokens.receiver), config),
+  );
+  const toPage = await measure('raw sender → SDK page', () => rawToPage(bed, target(tokens.sender), config));
+
   // The baseline is both raw runs together: the browser rows ran between them.
   const baseline: Row = {
     name: 'raw pair (both runs)',
@@ -80,6 +92,8 @@ async function main(cleanup: Cleanup): Promise<number> {
       latencies: rawBothSync.value.latencies,
       otherCores: rawBothSync.otherCores,
     },
+    { name: 'SDK page → raw receiver', latencies: fromPage.value, otherCores: fromPage.otherCores },
+    { name: 'raw sender → SDK page', latencies: toPage.value, otherCores: toPage.otherCores },
   ];
 
   console.log(
