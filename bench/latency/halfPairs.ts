@@ -33,6 +33,7 @@ export async function pageToRaw(
   try {
     await page.page.evaluate(stampSends, { pattern: MESSAGE_PATTERN, run: arrivals.run });
     const pattern = new RegExp(MESSAGE_PATTERN);
+    let failure: unknown;
     let since = (await rawSync(target, undefined, 0, stop.signal)).next_batch;
     const receiver = (async () => {
       while (!stop.signal.aborted) {
@@ -44,8 +45,12 @@ export async function pageToRaw(
         }
         since = body.next_batch;
       }
-    })().catch(() => undefined);
+    })().catch((error: unknown) => {
+      // Surfaced before the next message rather than as a message that never arrived.
+      if (!stop.signal.aborted) failure = error;
+    });
     for (let seq = 0; seq < config.warmup + config.messages; seq++) {
+      if (failure !== undefined) throw failure;
       await page.composer.fill(messageText(arrivals.run, seq));
       await sleep(config.gapMs);
       await page.composer.press('Enter');
