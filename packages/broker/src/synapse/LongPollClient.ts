@@ -34,6 +34,11 @@ export interface LongPollClientOptions {
   idleTimeoutMs?: number;
   maxHeaderBytes?: number;
   maxBodyBytes?: number;
+  /**
+   * For `https:`: the certificates to trust instead of Node's roots. Unset in the broker, which
+   * trusts what `fetch` trusts (Node's roots and `NODE_EXTRA_CA_CERTS`); tests pass their own.
+   */
+  ca?: string | undefined;
 }
 
 /** How often deadlines and idle connections are checked: deadlines fire up to this much late. */
@@ -50,7 +55,7 @@ const SWEEP_MS = 1000;
  * Each call has a deadline of `timeoutMs` for the answer's head, renewed by every piece of its body.
  */
 export class LongPollClient {
-  readonly #options: Required<LongPollClientOptions>;
+  readonly #options: Required<Omit<LongPollClientOptions, 'ca'>> & Pick<LongPollClientOptions, 'ca'>;
   readonly #url: URL;
   readonly #idle: Connection[] = [];
   readonly #inFlight = new Set<Connection>();
@@ -171,6 +176,7 @@ export class LongPollClient {
           // SNI takes host names only.
           ...(isIP(host) ? {} : { servername: host }),
           ALPNProtocols: ['http/1.1'],
+          ...(this.#options.ca === undefined ? {} : { ca: this.#options.ca }),
         })
       : netConnect({ host, port });
     socket.setNoDelay(true);

@@ -1,6 +1,8 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TLSSocket, type Server as TlsServer } from 'node:tls';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LongPollClient, LongPollError } from '../../src/synapse/LongPollClient.js';
+import { TEST_TLS_CERT, TEST_TLS_KEY } from '../support/tlsFixture.js';
 
 // A scripted TCP peer, byte for byte: the framings, keep-alive and failures a homeserver (or a proxy
 // in front of it) may produce. Real-Synapse long-polls run through this client in the SSE suites.
@@ -247,5 +249,80 @@ describe('LongPollClient', () => {
     await polls.close();
     await expect(polling).rejects.toMatchObject({ code: 'OM_LONG_POLL_CLOSED' });
     await expect(polls.get('/sync', 'Bearer t', 1000)).rejects.toMatchObject({ code: 'OM_LONG_POLL_CLOSED' });
+  });
+});
+
+describe('LongPollClient over HTTPS', () => {
+  // A homeserver behind TLS, as every production one is: what arrives is what got through the handshake.
+  let tlsServer: TlsServer;
+  let port: number;
+  const received: Array<{ servername: string | false | null; request: string }> = [];
+  const sockets = new Set<TLSSocket>();
+
+  beforeAll(async () => {
+    tlsServer = createTlsServer({ cert: TEST_TLS_CERT, key: TEST_TLS_KEY }, (socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => {});
+      socket.setEncoding('utf8');
+      let buffered = '';
+      socket.on('data', (chunk: string) => {
+        buffered += chunk;
+        for (let end = buffered.indexOf('\r\n\r\n'); end >= 0; end = buffered.indexOf('\r\n\r\n')) {
+          const request = buffered.slice(0, end);
+          buffered = buffered.slice(end + 4);
+          received.push({ servername: socket.servername, request });
+          socket.write(withLength(JSON.stringify({ n: received.length })));
+        }
+      });
+    });
+    // A failed handshake is the client's to report; the server just drops it.
+    tlsServer.on('tlsClientError', () => {});
+    await new Promise<void>((resolve) => tlsServer.listen(0, '127.0.0.1', resolve));
+    const address = tlsServer.address();
+    if (typeof address !== 'object' || !address) throw new Error('no address');
+    port = address.port;
+  });
+  afterAll(() => {
+    for (const socket of sockets) socket.destroy();
+    return new Promise<void>((resolve) => tlsServer.close(() => resolve()));
+  });
+  afterEach(() => {
+    received.length = 0;
+  });
+
+  const tlsClient = (host: string, ca?: string) => {
+    const made = new LongPollClient({ origin: `https://${host}:${port}`, maxConnections: 2, ca });
+    clients.push(made);
+    return made;
+  };
+
+  it('verifies the certificate, names the host (SNI) and keeps the connection', async () => {
+    const polls = tlsClient('localhost', TEST_TLS_CERT);
+    expect((await polls.get('/sync?since=a', 'Bearer secret', 5000)).text).toBe('{"n":1}');
+    expect((await polls.get('/sync?since=b', 'Bearer secret', 5000)).text).toBe('{"n":2}');
+    expect(sockets.size).toBe(1);
+    expect(received.map(({ servername }) => servername)).toEqual(['localhost', 'localhost']);
+    expect(received[0]?.request.split('\r\n')).toEqual([
+      'GET /sync?since=a HTTP/1.1',
+      `Host: localhost:${port}`,
+      'Authorization: Bearer secret',
+      'Accept: application/json',
+    ]);
+  });
+
+  it('checks an IP address against the certificate, with no SNI (it takes host names only)', async () => {
+    const polls = tlsClient('127.0.0.1', TEST_TLS_CERT);
+    expect((await polls.get('/sync', 'Bearer secret', 5000)).status).toBe(200);
+    expect(received.map(({ servername }) => servername)).toEqual([false]);
+  });
+
+  it('refuses a certificate it does not trust, and the credentials never leave', async () => {
+    const polls = tlsClient('localhost');
+    await expect(polls.get('/sync', 'Bearer secret', 5000)).rejects.toMatchObject({
+      code: 'DEPTH_ZERO_SELF_SIGNED_CERT',
+    });
+    await sleep(50);
+    expect(received).toEqual([]);
   });
 });
