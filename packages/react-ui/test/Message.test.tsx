@@ -2,6 +2,7 @@ import type { MessageItem } from '@openmeet/chat-sdk';
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
+import { SENDING_SHOWN_AFTER_MS } from '../src/components/SendStatus.js';
 import { Composer, Message } from '../src/index.js';
 import { ALICE, BOB, ME, message, ROOM, seed, testClient, wrapper } from './fixtures.js';
 
@@ -18,6 +19,14 @@ function show(item: MessageItem, items: MessageItem[] = [item]) {
   return {
     ...harness,
     view,
+    /** Renders the message as `next` (the same client and composer). */
+    rerender: (next: MessageItem) =>
+      view.rerender(
+        <Wrapper>
+          <Message item={next} roomId={ROOM} />
+          <Composer roomId={ROOM} />
+        </Wrapper>,
+      ),
     article: view.container.querySelector('article') as HTMLElement,
     user: userEvent.setup(),
   };
@@ -139,8 +148,28 @@ describe('Message', () => {
     expect(unsent.spies.resend).toHaveBeenCalledWith('txn-2');
 
     const sending = show(message({ sender: ME, eventId: undefined, txnId: 'txn-3', sendState: 'sending' }));
-    expect(sending.article.textContent).toContain('Sending…');
+    expect(await within(sending.article).findByText('Sending…')).toBeTruthy();
     expect(within(sending.article).queryByRole('button', { name: 'Resend' })).toBeNull();
+  });
+
+  it('marks a message "Sending…" only once it has taken a while, so a quick send never changes its row', async () => {
+    const pending = message({ sender: ME, eventId: undefined, txnId: 'txn-4', sendState: 'sending' });
+    const { rerender, article } = show(pending);
+    expect(article.textContent).not.toContain('Sending…');
+    // Answered within the delay: the mark never shows, before or after the moment it would have.
+    const { sendState: _sending, ...rest } = pending;
+    const sent: MessageItem = { ...rest, eventId: '$sent' };
+    rerender(sent);
+    await act(() => new Promise((resolve) => setTimeout(resolve, SENDING_SHOWN_AFTER_MS + 100)));
+    expect(article.textContent).not.toContain('Sending…');
+
+    // Still sending after it: marked, and unmarked once sent.
+    rerender(pending);
+    await act(() => new Promise((resolve) => setTimeout(resolve, SENDING_SHOWN_AFTER_MS / 2)));
+    expect(article.textContent).not.toContain('Sending…');
+    expect(await within(article).findByText('Sending…')).toBeTruthy();
+    rerender(sent);
+    expect(article.textContent).not.toContain('Sending…');
   });
 
   it('asks before deleting: Escape cancels, Delete confirms', async () => {
