@@ -1,9 +1,9 @@
-import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Services } from '../createServices.js';
 import { apiSecurityHeaders } from '../http/apiSecurityHeaders.js';
 import { authenticate } from '../http/authenticate.js';
 import { errorResponseSchema } from '../http/errorHandler.js';
+import { releaseFastify } from '../http/releaseFastify.js';
 import { SSE_COOKIE, sseAuth } from '../http/sseAuth.js';
 import {
   allowedCorsOrigin,
@@ -247,20 +247,6 @@ export async function sseRoutes(
       );
     },
   );
-}
-
-/**
- * Fastify waits for a response's 'finish' (or 'error') to log the request and run its onResponse
- * hooks (this route has none). A stream written straight to the socket never finishes its
- * ServerResponse, so those listeners would only keep Fastify's request, reply and child logger
- * alive for the stream's life: 1.3 KB per idle user. The route logs the stream's end itself.
- */
-function releaseFastify(response: ServerResponse): void {
-  for (const event of ['finish', 'error']) {
-    for (const listener of response.listeners(event)) {
-      if (listener.name === 'onResFinished') response.removeListener(event, listener as () => void);
-    }
-  }
 }
 
 function grantOf(request: FastifyRequest): SseGrant {
