@@ -148,7 +148,7 @@ describe('Message', () => {
     expect(unsent.spies.resend).toHaveBeenCalledWith('txn-2');
 
     const sending = show(message({ sender: ME, eventId: undefined, txnId: 'txn-3', sendState: 'sending' }));
-    expect(await within(sending.article).findByText('Sending…')).toBeTruthy();
+    expect(await within(sending.article).findByText('Sending…', undefined, { timeout: 3000 })).toBeTruthy();
     expect(within(sending.article).queryByRole('button', { name: 'Resend' })).toBeNull();
   });
 
@@ -165,9 +165,9 @@ describe('Message', () => {
 
     // Still sending after it: marked, and unmarked once sent.
     rerender(pending);
-    await act(() => new Promise((resolve) => setTimeout(resolve, SENDING_SHOWN_AFTER_MS / 2)));
+    await act(() => new Promise((resolve) => setTimeout(resolve, SENDING_SHOWN_AFTER_MS / 5)));
     expect(article.textContent).not.toContain('Sending…');
-    expect(await within(article).findByText('Sending…')).toBeTruthy();
+    expect(await within(article).findByText('Sending…', undefined, { timeout: 3000 })).toBeTruthy();
     rerender(sent);
     expect(article.textContent).not.toContain('Sending…');
   });
