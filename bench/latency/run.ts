@@ -43,25 +43,22 @@ async function main(cleanup: Cleanup): Promise<number> {
     return { value, otherCores: watch.stop().otherCores };
   };
   // Through the same TCP proxy the browsers reach Synapse by, so both sides take one path.
-  const raw = () => measureRawPair(`http://127.0.0.1:${bed.proxy.port}`, groupRoomId, tokens, config);
+  const homeserverUrl = `http://127.0.0.1:${bed.proxy.port}`;
+  const raw = () => measureRawPair(homeserverUrl, groupRoomId, tokens, config);
   const rawFirst = await measure('raw pair', raw);
   const direct = await measure('browsers, direct', () => measureBrowserPair(bed, 'direct', config));
   const sse = await measure('browsers, SSE', () => measureBrowserPair(bed, 'sse', config));
   await waitForNoSyncLoops(bed.brokerUrl);
   const rawInBrowser = await measure('raw pair in a browser', () =>
-    measureRawPairInBrowser(bed, `http://127.0.0.1:${bed.proxy.port}`, groupRoomId, tokens, config),
+    measureRawPairInBrowser(bed, homeserverUrl, groupRoomId, tokens, config),
   );
   const rawLast = await measure('raw pair again', raw);
   const rawBothSync = await measure('raw pair, the sender syncing too', () =>
-    measureRawPair(`http://127.0.0.1:${bed.proxy.port}`, groupRoomId, tokens, config, { senderSyncs: true }),
+    measureRawPair(homeserverUrl, groupRoomId, tokens, config, { senderSyncs: true }),
   );
 
   // Direct's gap split in two: the sending page with a raw receiver, a raw sender with the receiving page.
-  const target = (token: string) => ({
-    homeserverUrl: `http://127.0.0.1:${bed.proxy.port}`,
-    roomId: groupRoomId,
-    token,
-  });
+  const target = (token: string) => ({ homeserverUrl, roomId: groupRoomId, token });
   const fromPage = await measure('SDK page → raw receiver', () =>
     pageToRaw(bed, target(tokens.receiver), config),
   );
